@@ -1,0 +1,74 @@
+#include "challenge.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "secret.h"
+#include "state.h"
+
+#define CHALLENGE_PREFIX "_acme-challenge."
+
+enum status
+challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, int argc, char **argv, int *exit_now,
+    struct err *e)
+{
+	char names[128];
+	enum status st;
+
+	memset(c, 0, sizeof(*c));
+	c->cfg.progname = progname;
+	/* Secrets will be in memory: keep them out of core files before anything is read. */
+	secret_disable_core_dumps();
+	log_init(progname, 1);
+
+	st = config_load(&c->cfg, kind, argc, argv, exit_now, e);
+	log_init(progname, c->cfg.verbosity);
+	if (st != ST_OK || *exit_now)
+		return st;
+
+	if (strlen(CHALLENGE_PREFIX) + strlen(c->cfg.domain) > DOMAIN_MAX)
+		return err_set(e, ST_USAGE, "domain '%s' is too long: _acme-challenge.%s exceeds %d octets",
+		    c->cfg.domain, c->cfg.domain, DOMAIN_MAX);
+	snprintf(c->fqdn, sizeof(c->fqdn), "%s%s", CHALLENGE_PREFIX, c->cfg.domain);
+
+	c->provider = provider_find(c->cfg.provider);
+	if (c->provider == NULL) {
+		provider_names(names, sizeof(names));
+		return err_set(e, ST_USAGE, "unknown provider '%s'; choose one of: %s", c->cfg.provider, names);
+	}
+	if (c->cfg.ttl != 0 && (st = c->provider->check_ttl(c->cfg.ttl, e)) != ST_OK)
+		return st;
+	if ((st = state_open(c->cfg.state_dir, e)) != ST_OK)
+		return st;
+	return c->provider->open(&c->cfg, &c->provider_state, e);
+}
+
+void
+challenge_close(struct challenge *c)
+{
+	if (c->provider != NULL && c->provider_state != NULL) {
+		log_debug("%u API requests", c->provider->request_count(c->provider_state));
+		c->provider->close(c->provider_state);
+	}
+	c->provider_state = NULL;
+	config_free(&c->cfg);
+}
+
+enum status
+challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
+    struct err *e)
+{
+	enum status st;
+
+	memset(zone, 0, sizeof(*zone));
+	if (zone_id != NULL && zone_id[0] != '\0' && zone_name != NULL && zone_name[0] != '\0') {
+		snprintf(zone->id, sizeof(zone->id), "%s", zone_id);
+		snprintf(zone->name, sizeof(zone->name), "%s", zone_name);
+		return ST_OK;
+	}
+	st = c->provider->find_zone(c->provider_state, c->fqdn, zone, e);
+	if (st == ST_OK)
+		log_debug("zone %s (id %s) holds %s", zone->name, zone->id, c->fqdn);
+	return st;
+}

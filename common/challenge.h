@@ -1,0 +1,33 @@
+/*
+ * What both hooks do before their own work: read the configuration and the
+ * challenge, set up logging, open the provider and the state directory.
+ */
+#ifndef DNS01_CHALLENGE_H
+#define DNS01_CHALLENGE_H
+
+#include "config.h"
+#include "provider.h"
+#include "status.h"
+
+struct challenge {
+	struct config cfg;
+	const struct provider_ops *provider;
+	void *provider_state;			/* NULL until the provider is open */
+	char fqdn[DOMAIN_MAX + 1];		/* _acme-challenge.<domain> */
+};
+
+/*
+ * Prepares a hook run. Sets *exit_now when --help or --version was handled.
+ * On failure e says what to fix; c must be closed either way.
+ */
+enum status challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, int argc, char **argv,
+    int *exit_now, struct err *e);
+
+/* Closes the provider and wipes the configuration. */
+void challenge_close(struct challenge *c);
+
+/* Finds the zone: from zone_id and zone_name when both are known (saved state), else through the provider. */
+enum status challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
+    struct err *e);
+
+#endif

@@ -1,0 +1,490 @@
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ini.h"
+#include "secret.h"
+#include "version.h"
+
+#define DEFAULT_PROPAGATION_TIMEOUT 300.0
+#define DEFAULT_POLL_INTERVAL 2.0
+#define SYSTEM_CONFIG_FILE "/etc/dns01-hooks/dns01-hooks.conf"
+#define SYSTEM_STATE_DIR "/var/lib/dns01-hooks"
+
+enum option_id {
+	OPT_PROVIDER = 256,
+	OPT_DOMAIN,
+	OPT_VALIDATION,
+	OPT_STATE_DIR,
+	OPT_CONFIG,
+	OPT_CREDENTIALS,
+	OPT_ZONE_ID,
+	OPT_ZONE,
+	OPT_CA_BUNDLE,
+	OPT_RESOLVER,
+	OPT_NO_IPV6,
+	OPT_TTL,
+	OPT_PROPAGATION_TIMEOUT,
+	OPT_POLL_INTERVAL,
+};
+
+static const struct option long_options[] = {
+	{ "provider", required_argument, NULL, OPT_PROVIDER },
+	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ "validation", required_argument, NULL, OPT_VALIDATION },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "credentials", required_argument, NULL, OPT_CREDENTIALS },
+	{ "zone-id", required_argument, NULL, OPT_ZONE_ID },
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "no-ipv6", no_argument, NULL, OPT_NO_IPV6 },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "propagation-timeout", required_argument, NULL, OPT_PROPAGATION_TIMEOUT },
+	{ "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Values given on the command line, kept apart until precedence is applied. */
+struct cli_values {
+	const char *provider;
+	const char *domain;
+	const char *validation;
+	const char *state_dir;
+	const char *config_file;
+	const char *credentials;
+	const char *zone_id;
+	const char *zone;
+	const char *ca_bundle;
+	const char *resolvers[CONFIG_MAX_RESOLVERS];
+	int resolver_count;
+	int no_ipv6;
+	const char *ttl;
+	const char *propagation_timeout;
+	const char *poll_interval;
+	int verbose;
+	int quiet;
+};
+
+void
+config_usage(enum hook_kind kind, const char *progname, void *stream)
+{
+	FILE *f = stream;
+
+	fprintf(f, "usage: %s --provider NAME [options]\n", progname);
+	fprintf(f, "%s",
+	    kind == HOOK_AUTH ?
+	    "Creates the DNS-01 TXT record _acme-challenge.DOMAIN and waits until every\n"
+	    "authoritative nameserver of its zone serves it. Run by certbot as --manual-auth-hook.\n" :
+	    "Deletes the DNS-01 TXT record that dns01-auth created. Run by certbot as\n"
+	    "--manual-cleanup-hook.\n");
+	fprintf(f, "%s",
+	    "\n"
+	    "Input (certbot sets the variables):\n"
+	    "  --domain D                 domain to validate (CERTBOT_DOMAIN)\n"
+	    "  --validation V             TXT value (CERTBOT_VALIDATION)\n"
+	    "\n"
+	    "Options:\n"
+	    "  --provider NAME            DNS provider API: cloudflare (DNS01_PROVIDER)\n"
+	    "  --credentials FILE         provider credentials file, mode 0600\n"
+	    "  --config FILE              configuration file (DNS01_CONFIG; default\n"
+	    "                             " SYSTEM_CONFIG_FILE " for root,\n"
+	    "                             ~/.config/dns01-hooks/dns01-hooks.conf otherwise)\n"
+	    "  --zone-id ID               provider zone id; skips the zone lookup\n"
+	    "  --zone NAME                zone that holds the record; skips the zone lookup\n"
+	    "  --state-dir DIR            where auth leaves what cleanup needs (DNS01_STATE_DIR;\n"
+	    "                             default " SYSTEM_STATE_DIR " for root,\n"
+	    "                             ~/.local/state/dns01-hooks otherwise)\n"
+	    "  --ca-bundle FILE           CA certificates to trust for the provider API\n"
+	    "                             (DNS01_CA_BUNDLE); verification is always on\n"
+	    "  --resolver ADDR[:PORT]     resolver used to find the zone's nameservers; repeat\n"
+	    "                             for several (DNS01_RESOLVERS, comma-separated;\n"
+	    "                             default: /etc/resolv.conf)\n"
+	    "  --no-ipv6                  do not query nameservers over IPv6 (DNS01_NO_IPV6=1)\n"
+	    "  --ttl SECONDS              TTL of the TXT record (DNS01_TTL; default per provider)\n"
+	    "  --propagation-timeout SEC  how long to wait for every nameserver to serve the\n"
+	    "                             record (DNS01_PROPAGATION_TIMEOUT; default 300)\n"
+	    "  --poll-interval SEC        longest pause between checks; checks start at 0.1 s\n"
+	    "                             and back off to this (DNS01_POLL_INTERVAL; default 2)\n"
+	    "  -v, --verbose              more detail; -vv also shows API requests\n"
+	    "  -q, --quiet                errors only\n"
+	    "  -h, --help                 show this help\n"
+	    "  -V, --version              show the version\n"
+	    "\n"
+	    "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n");
+}
+
+static enum status
+copy_setting(char *dst, size_t size, const char *value, const char *what, struct err *e)
+{
+	if (strlen(value) >= size)
+		return err_set(e, ST_USAGE, "%s is longer than %zu characters", what, size - 1);
+	memcpy(dst, value, strlen(value) + 1);
+	return ST_OK;
+}
+
+static enum status
+parse_seconds(const char *text, const char *what, double min, double max, double *out, struct err *e)
+{
+	char *end = NULL;
+	double value;
+
+	errno = 0;
+	value = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(value >= min && value <= max))
+		return err_set(e, ST_USAGE, "invalid %s '%s'; expected a number of seconds from %g to %g",
+		    what, text, min, max);
+	*out = value;
+	return ST_OK;
+}
+
+static enum status
+parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int argc, char **argv,
+    int *exit_now, struct err *e)
+{
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vqhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_PROVIDER: cli->provider = optarg; break;
+		case OPT_DOMAIN: cli->domain = optarg; break;
+		case OPT_VALIDATION: cli->validation = optarg; break;
+		case OPT_STATE_DIR: cli->state_dir = optarg; break;
+		case OPT_CONFIG: cli->config_file = optarg; break;
+		case OPT_CREDENTIALS: cli->credentials = optarg; break;
+		case OPT_ZONE_ID: cli->zone_id = optarg; break;
+		case OPT_ZONE: cli->zone = optarg; break;
+		case OPT_CA_BUNDLE: cli->ca_bundle = optarg; break;
+		case OPT_NO_IPV6: cli->no_ipv6 = 1; break;
+		case OPT_TTL: cli->ttl = optarg; break;
+		case OPT_PROPAGATION_TIMEOUT: cli->propagation_timeout = optarg; break;
+		case OPT_POLL_INTERVAL: cli->poll_interval = optarg; break;
+		case OPT_RESOLVER:
+			if (cli->resolver_count == CONFIG_MAX_RESOLVERS)
+				return err_set(e, ST_USAGE, "too many --resolver options; at most %d are used",
+				    CONFIG_MAX_RESOLVERS);
+			cli->resolvers[cli->resolver_count++] = optarg;
+			break;
+		case 'v': cli->verbose++; break;
+		case 'q': cli->quiet = 1; break;
+		case 'h':
+			config_usage(kind, progname, stdout);
+			*exit_now = 1;
+			return ST_OK;
+		case 'V':
+			printf("%s %s\n", progname, DNS01_VERSION);
+			*exit_now = 1;
+			return ST_OK;
+		case ':':
+			return err_set(e, ST_USAGE, "option '%s' needs a value; see --help", argv[optind - 1]);
+		default:
+			return err_set(e, ST_USAGE, "unknown option '%s'; see --help", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return err_set(e, ST_USAGE, "unexpected argument '%s'; secrets and values go in options or the environment, see --help",
+		    argv[optind]);
+	return ST_OK;
+}
+
+static enum status
+store_file_entry(void *ctx, const char *section, const char *key, const char *value, int line, struct err *e)
+{
+	struct config *cfg = ctx;
+	struct config_entry *entry;
+
+	if (cfg->file_entry_count == CONFIG_MAX_FILE_KEYS)
+		return err_set(e, ST_USAGE, "%s:%d: more than %d settings", cfg->config_file, line,
+		    CONFIG_MAX_FILE_KEYS);
+	entry = &cfg->file_entries[cfg->file_entry_count];
+	if (section[0] != '\0')
+		snprintf(entry->key, sizeof(entry->key), "%s.%s", section, key);
+	else
+		snprintf(entry->key, sizeof(entry->key), "%s", key);
+	entry->value = strdup(value);
+	if (entry->value == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	cfg->file_entry_count++;
+	return ST_OK;
+}
+
+static const char *
+file_value(const struct config *cfg, const char *key)
+{
+	int i;
+
+	for (i = cfg->file_entry_count - 1; i >= 0; i--)
+		if (strcmp(cfg->file_entries[i].key, key) == 0)
+			return cfg->file_entries[i].value;
+	return NULL;
+}
+
+/* Reads the configuration file. A missing default file is fine; a missing named file is not. */
+static enum status
+read_config_file(struct config *cfg, const char *named, struct err *e)
+{
+	const char *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	char *text = NULL;
+	enum status st;
+
+	if (named != NULL && named[0] != '\0') {
+		if ((st = copy_setting(cfg->config_file, sizeof(cfg->config_file), named, "configuration file path", e)))
+			return st;
+	} else if (geteuid() == 0) {
+		snprintf(cfg->config_file, sizeof(cfg->config_file), "%s", SYSTEM_CONFIG_FILE);
+	} else if (xdg != NULL && xdg[0] == '/') {
+		snprintf(cfg->config_file, sizeof(cfg->config_file), "%s/dns01-hooks/dns01-hooks.conf", xdg);
+	} else if (home != NULL && home[0] == '/') {
+		snprintf(cfg->config_file, sizeof(cfg->config_file), "%s/.config/dns01-hooks/dns01-hooks.conf", home);
+	}
+	if (cfg->config_file[0] == '\0')
+		return ST_OK;
+	if ((named == NULL || named[0] == '\0') && access(cfg->config_file, F_OK) != 0)
+		return ST_OK;
+	/* The file may hold API secrets, so it gets the same mode check as a credentials file. */
+	st = secret_read_file(cfg->config_file, 1, &text, e);
+	if (st != ST_OK)
+		return err_prefix(e, "configuration file");
+	st = ini_parse(text, cfg->config_file, store_file_entry, cfg, e);
+	secret_free(text);
+	return st;
+}
+
+/* Picks the command-line value, else the first set variable, else the file's value; NULL if none. */
+static const char *
+pick(const char *cli_value, const char *env_name, const struct config *cfg, const char *file_key)
+{
+	const char *value;
+
+	if (cli_value != NULL)
+		return cli_value;
+	value = env_name != NULL ? getenv(env_name) : NULL;
+	if (value != NULL && value[0] != '\0')
+		return value;
+	return file_key != NULL ? file_value(cfg, file_key) : NULL;
+}
+
+static enum status
+default_state_dir(struct config *cfg, struct err *e)
+{
+	const char *home = getenv("HOME");
+	const char *xdg = getenv("XDG_STATE_HOME");
+
+	if (geteuid() == 0)
+		snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", SYSTEM_STATE_DIR);
+	else if (xdg != NULL && xdg[0] == '/')
+		snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s/dns01-hooks", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s/.local/state/dns01-hooks", home);
+	else
+		return err_set(e, ST_USAGE, "no state directory: HOME is not set; pass --state-dir DIR");
+	return ST_OK;
+}
+
+static enum status
+parse_resolver_list(struct config *cfg, const char *list, struct err *e)
+{
+	char copy[1024];
+	char *save = NULL;
+	char *item;
+
+	if (strlen(list) >= sizeof(copy))
+		return err_set(e, ST_USAGE, "resolver list is too long");
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (item = strtok_r(copy, ", \t", &save); item != NULL; item = strtok_r(NULL, ", \t", &save)) {
+		enum status st;
+
+		if (cfg->resolver_count == CONFIG_MAX_RESOLVERS)
+			return err_set(e, ST_USAGE, "too many resolvers; at most %d are used", CONFIG_MAX_RESOLVERS);
+		st = dns_parse_server_addr(item, &cfg->resolvers[cfg->resolver_count], e);
+		if (st != ST_OK)
+			return st;
+		cfg->resolver_count++;
+	}
+	return ST_OK;
+}
+
+static int
+is_true(const char *value)
+{
+	return value != NULL && (strcmp(value, "1") == 0 || strcasecmp(value, "yes") == 0 ||
+	    strcasecmp(value, "true") == 0 || strcasecmp(value, "on") == 0);
+}
+
+/* Applies the general settings in precedence order: command line, environment, file. */
+static enum status
+apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
+{
+	const char *value;
+	enum status st;
+	int i;
+
+	value = pick(cli->provider, "DNS01_PROVIDER", cfg, "provider");
+	if (value == NULL)
+		return err_set(e, ST_USAGE, "no DNS provider chosen; pass --provider cloudflare or set DNS01_PROVIDER");
+	if ((st = copy_setting(cfg->provider, sizeof(cfg->provider), value, "provider name", e)))
+		return st;
+
+	value = pick(cli->state_dir, "DNS01_STATE_DIR", cfg, "state-dir");
+	if (value != NULL)
+		st = copy_setting(cfg->state_dir, sizeof(cfg->state_dir), value, "state directory", e);
+	else
+		st = default_state_dir(cfg, e);
+	if (st != ST_OK)
+		return st;
+
+	value = pick(cli->credentials, NULL, cfg, "credentials");
+	if (value != NULL && (st = copy_setting(cfg->credentials_file, sizeof(cfg->credentials_file), value,
+	    "credentials file path", e)))
+		return st;
+	if (cli->zone_id != NULL && (st = copy_setting(cfg->zone_id, sizeof(cfg->zone_id), cli->zone_id, "zone id", e)))
+		return st;
+	value = pick(cli->zone, "DNS01_ZONE", cfg, "zone");
+	if (value != NULL) {
+		st = input_normalize_domain(value, cfg->zone, e);
+		if (st != ST_OK)
+			return err_prefix(e, "--zone");
+	}
+	value = pick(cli->ca_bundle, "DNS01_CA_BUNDLE", cfg, "ca-bundle");
+	if (value != NULL) {
+		if ((st = copy_setting(cfg->ca_bundle, sizeof(cfg->ca_bundle), value, "CA bundle path", e)))
+			return st;
+		if (access(cfg->ca_bundle, R_OK) != 0)
+			return err_set(e, ST_USAGE, "cannot read CA bundle '%s': %s", cfg->ca_bundle, strerror(errno));
+	}
+
+	if (cli->resolver_count > 0) {
+		for (i = 0; i < cli->resolver_count; i++)
+			if ((st = dns_parse_server_addr(cli->resolvers[i], &cfg->resolvers[cfg->resolver_count++], e)))
+				return st;
+	} else {
+		value = pick(NULL, "DNS01_RESOLVERS", cfg, "resolver");
+		if (value != NULL && (st = parse_resolver_list(cfg, value, e)))
+			return st;
+	}
+	cfg->use_ipv6 = !(cli->no_ipv6 || is_true(pick(NULL, "DNS01_NO_IPV6", cfg, "no-ipv6")));
+
+	value = pick(cli->ttl, "DNS01_TTL", cfg, "ttl");
+	if (value != NULL) {
+		long ttl = input_parse_count(value, 604800);
+
+		if (ttl < 1)
+			return err_set(e, ST_USAGE, "invalid TTL '%s'; expected a whole number of seconds", value);
+		cfg->ttl = (int)ttl;
+	}
+	cfg->propagation_timeout = DEFAULT_PROPAGATION_TIMEOUT;
+	value = pick(cli->propagation_timeout, "DNS01_PROPAGATION_TIMEOUT", cfg, "propagation-timeout");
+	if (value != NULL && (st = parse_seconds(value, "propagation timeout", 1, 86400, &cfg->propagation_timeout, e)))
+		return st;
+	cfg->poll_interval = DEFAULT_POLL_INTERVAL;
+	value = pick(cli->poll_interval, "DNS01_POLL_INTERVAL", cfg, "poll-interval");
+	if (value != NULL && (st = parse_seconds(value, "poll interval", 0.1, 600, &cfg->poll_interval, e)))
+		return st;
+	return ST_OK;
+}
+
+/* Reads the challenge: options first, then certbot's variables. */
+static enum status
+read_challenge(struct config *cfg, const struct cli_values *cli, struct err *e)
+{
+	const char *domain = cli->domain != NULL ? cli->domain : getenv("CERTBOT_DOMAIN");
+	const char *validation = cli->validation != NULL ? cli->validation : getenv("CERTBOT_VALIDATION");
+	const char *value;
+	enum status st;
+
+	st = input_normalize_domain(domain, cfg->domain, e);
+	if (st != ST_OK)
+		return st;
+	st = input_check_validation(validation, e);
+	if (st != ST_OK)
+		return st;
+	memcpy(cfg->validation, validation, strlen(validation) + 1);
+
+	cfg->remaining = -1;
+	value = getenv("CERTBOT_REMAINING_CHALLENGES");
+	if (value != NULL && value[0] != '\0') {
+		cfg->remaining = input_parse_count(value, 1000000);
+		if (cfg->remaining < 0)
+			return err_set(e, ST_USAGE, "invalid CERTBOT_REMAINING_CHALLENGES '%s'; expected a whole number", value);
+	}
+	value = getenv("CERTBOT_ALL_DOMAINS");
+	if (value != NULL)
+		snprintf(cfg->all_domains, sizeof(cfg->all_domains), "%s", value);
+	value = getenv("CERTBOT_AUTH_OUTPUT");
+	if (cfg->kind == HOOK_CLEANUP && value != NULL)
+		snprintf(cfg->auth_output, sizeof(cfg->auth_output), "%s", value);
+	return ST_OK;
+}
+
+enum status
+config_load(struct config *cfg, enum hook_kind kind, int argc, char **argv, int *exit_now, struct err *e)
+{
+	struct cli_values cli;
+	enum status st;
+
+	memset(&cli, 0, sizeof(cli));
+	*exit_now = 0;
+	cfg->kind = kind;
+	cfg->verbosity = 1;
+	st = parse_cli(&cli, kind, cfg->progname, argc, argv, exit_now, e);
+	if (st != ST_OK || *exit_now)
+		return st;
+	cfg->verbosity = cli.quiet ? 0 : 1 + cli.verbose;
+
+	st = read_config_file(cfg, cli.config_file != NULL ? cli.config_file : getenv("DNS01_CONFIG"), e);
+	if (st != ST_OK)
+		return st;
+	st = apply_settings(cfg, &cli, e);
+	if (st != ST_OK)
+		return st;
+	return read_challenge(cfg, &cli, e);
+}
+
+void
+config_free(struct config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->file_entry_count; i++) {
+		secret_free(cfg->file_entries[i].value);
+		cfg->file_entries[i].value = NULL;
+	}
+	cfg->file_entry_count = 0;
+}
+
+enum status
+config_lookup(const struct config *cfg, const char *const *env_names, const char *file_key, char **out,
+    struct err *e)
+{
+	const char *value;
+	enum status st;
+
+	*out = NULL;
+	for (; env_names != NULL && *env_names != NULL; env_names++) {
+		st = secret_from_env(*env_names, out, e);
+		if (st != ST_OK || *out != NULL)
+			return st;
+	}
+	value = file_key != NULL ? file_value(cfg, file_key) : NULL;
+	if (value == NULL || value[0] == '\0')
+		return ST_OK;
+	*out = strdup(value);
+	if (*out == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	return ST_OK;
+}

@@ -1,0 +1,278 @@
+#include "http.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "backoff.h"
+#include "clock.h"
+#include "log.h"
+#include "version.h"
+
+/* Larger API answers are cut off: no answer of the record APIs comes near it. */
+#define HTTP_BODY_MAX (16 * 1024 * 1024)
+#define HTTP_CONNECT_TIMEOUT 10L
+
+struct http_client {
+	CURL *curl;
+	char *ca_bundle;
+	long timeout;
+	unsigned request_count;
+};
+
+static int curl_ready;
+
+enum status
+http_client_new(const char *ca_bundle, double timeout, struct http_client **out, struct err *e)
+{
+	struct http_client *client;
+
+	*out = NULL;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return err_set(e, ST_SYSTEM, "libcurl initialisation failed");
+		curl_ready = 1;
+	}
+	client = calloc(1, sizeof(*client));
+	if (client == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	client->curl = curl_easy_init();
+	client->timeout = (long)(timeout > 1 ? timeout : 1);
+	if (ca_bundle != NULL && ca_bundle[0] != '\0')
+		client->ca_bundle = strdup(ca_bundle);
+	if (client->curl == NULL || (ca_bundle != NULL && ca_bundle[0] != '\0' && client->ca_bundle == NULL)) {
+		http_client_free(client);
+		return err_set(e, ST_SYSTEM, "out of memory");
+	}
+	*out = client;
+	return ST_OK;
+}
+
+void
+http_client_free(struct http_client *client)
+{
+	if (client == NULL)
+		return;
+	if (client->curl != NULL)
+		curl_easy_cleanup(client->curl);
+	free(client->ca_bundle);
+	free(client);
+}
+
+unsigned
+http_client_request_count(const struct http_client *client)
+{
+	return client->request_count;
+}
+
+void
+http_response_free(struct http_response *resp)
+{
+	free(resp->body);
+	memset(resp, 0, sizeof(*resp));
+	resp->retry_after = -1;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct http_response *resp = userdata;
+	size_t len = size * nmemb;
+	char *grown;
+
+	if (resp->body_len + len > HTTP_BODY_MAX)
+		return 0;	/* makes libcurl fail the transfer with CURLE_WRITE_ERROR */
+	grown = realloc(resp->body, resp->body_len + len + 1);
+	if (grown == NULL)
+		return 0;
+	memcpy(grown + resp->body_len, data, len);
+	resp->body = grown;
+	resp->body_len += len;
+	resp->body[resp->body_len] = '\0';
+	return len;
+}
+
+double
+http_parse_retry_after(const char *value, long long now)
+{
+	struct tm tm;
+	char *end = NULL;
+	double seconds;
+
+	while (isspace((unsigned char)*value))
+		value++;
+	if (isdigit((unsigned char)*value)) {
+		seconds = strtod(value, &end);
+		while (isspace((unsigned char)*end))
+			end++;
+		return *end == '\0' ? seconds : -1;
+	}
+	/* IMF-fixdate, the only date form that servers send now (RFC 9110 section 5.6.7). */
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL)
+		return -1;
+	seconds = (double)(timegm(&tm) - now);
+	return seconds > 0 ? seconds : 0;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct http_response *resp = userdata;
+	size_t len = size * nmemb;
+	char line[256];
+	char *value;
+
+	if (len >= sizeof(line))
+		return len;
+	memcpy(line, data, len);
+	line[len] = '\0';
+	/* A new status line (after a 100 Continue or a redirect) starts a new header block. */
+	if (strncmp(line, "HTTP/", 5) == 0) {
+		resp->retry_after = -1;
+		resp->date[0] = '\0';
+		return len;
+	}
+	value = strchr(line, ':');
+	if (value == NULL)
+		return len;
+	*value++ = '\0';
+	while (*value == ' ' || *value == '\t')
+		value++;
+	value[strcspn(value, "\r\n")] = '\0';
+	if (strcasecmp(line, "Retry-After") == 0)
+		resp->retry_after = http_parse_retry_after(value, (long long)time(NULL));
+	else if (strcasecmp(line, "Date") == 0)
+		snprintf(resp->date, sizeof(resp->date), "%s", value);
+	return len;
+}
+
+enum status
+http_send(struct http_client *client, const struct http_request *req, struct http_response *resp, struct err *e)
+{
+	struct curl_slist *headers = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *curl = client->curl;
+	const char *const *h;
+	enum status st = ST_OK;
+	CURLcode rc;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->retry_after = -1;
+	if (strncmp(req->url, "https://", 8) != 0)
+		return err_set(e, ST_USAGE, "API URL '%s' is not HTTPS; only TLS connections are allowed",
+		    req->log_url != NULL ? req->log_url : req->url);
+
+	for (h = req->headers; h != NULL && *h != NULL; h++) {
+		struct curl_slist *grown = curl_slist_append(headers, *h);
+
+		if (grown == NULL) {
+			st = err_set(e, ST_SYSTEM, "out of memory");
+			goto out;
+		}
+		headers = grown;
+	}
+
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, req->url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
+	if (strcmp(req->method, "GET") == 0)
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	if (req->body != NULL) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(req->body));
+	}
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "dns01-hooks/" DNS01_VERSION);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (client->ca_bundle != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, client->ca_bundle);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, client->timeout);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp);
+
+	log_debug("%s %s", req->method, req->log_url != NULL ? req->log_url : req->url);
+	client->request_count++;
+	rc = curl_easy_perform(curl);
+	if (rc != CURLE_OK) {
+		snprintf(resp->error, sizeof(resp->error), "%s", errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		resp->status = 0;
+		st = err_set(e, ST_TRANSIENT, "request to %s failed: %s", req->log_url != NULL ? req->log_url : req->url,
+		    resp->error);
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (resp->body == NULL) {
+		resp->body = calloc(1, 1);
+		if (resp->body == NULL) {
+			st = err_set(e, ST_SYSTEM, "out of memory");
+			goto out;
+		}
+	}
+	if (log_enabled(LOG_TRACE)) {
+		char shown[2048];
+
+		log_trace("HTTP %ld: %s", resp->status, log_escape(shown, sizeof(shown), resp->body, resp->body_len));
+	} else {
+		log_debug("HTTP %ld (%zu bytes)", resp->status, resp->body_len);
+	}
+out:
+	/* Clear the list from the handle before freeing it: it holds credentials. */
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(headers);
+	return st;
+}
+
+enum status
+http_send_retry(struct http_client *client, struct http_request *req, const struct http_retry_policy *policy,
+    http_prepare_fn prepare, http_retry_fn retry, void *ctx, const char *what, struct http_response *resp,
+    struct err *e)
+{
+	struct backoff b;
+	enum status st;
+
+	backoff_init(&b, policy->max_attempts, policy->base_delay, policy->max_delay, policy->max_total);
+	for (;;) {
+		double delay;
+
+		if (prepare != NULL && (st = prepare(ctx, req, e)) != ST_OK)
+			return st;
+		st = http_send(client, req, resp, e);
+		if (st != ST_OK && st != ST_TRANSIENT)
+			return st;
+		if (st == ST_OK && !retry(ctx, resp))
+			return ST_OK;
+		delay = backoff_next(&b, resp->retry_after);
+		if (delay < 0) {
+			if (st == ST_OK)
+				err_set(e, ST_TRANSIENT, "%s: gave up after %d attempts, last answer HTTP %ld", what,
+				    b.attempt, resp->status);
+			else
+				err_set(e, ST_TRANSIENT, "%s: gave up after %d attempts, last error: %s", what,
+				    b.attempt, resp->error);
+			return ST_TRANSIENT;
+		}
+		if (st == ST_OK)
+			log_warn("%s: HTTP %ld, retrying in %.1f s (attempt %d of %d)", what, resp->status, delay,
+			    b.attempt + 1, b.max_attempts);
+		else
+			log_warn("%s: %s, retrying in %.1f s (attempt %d of %d)", what, resp->error, delay,
+			    b.attempt + 1, b.max_attempts);
+		http_response_free(resp);
+		clock_sleep(delay);
+	}
+}

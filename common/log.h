@@ -1,0 +1,42 @@
+/*
+ * Logging to stderr, program name first.
+ *
+ * Levels: errors and warnings always (unless -q hides warnings), progress at the
+ * default level, details with -v, API traffic with -vv. Text that came from the
+ * network goes through log_escape so control bytes cannot forge log lines.
+ */
+#ifndef DNS01_LOG_H
+#define DNS01_LOG_H
+
+#include <stddef.h>
+
+enum log_level {
+	LOG_ERROR = -1,
+	LOG_WARN = 0,
+	LOG_INFO = 1,
+	LOG_DEBUG = 2,
+	LOG_TRACE = 3,
+};
+
+/* Sets the program name printed before each line and the verbosity (1 = default). */
+void log_init(const char *progname, int verbosity);
+
+/* Returns nonzero when messages of level would be printed. */
+int log_enabled(enum log_level level);
+
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#define log_trace(...) log_msg(LOG_TRACE, __VA_ARGS__)
+
+/*
+ * Copies at most len bytes of src into dst (of size dstsize, always
+ * NUL-terminated) with control bytes, backslashes and bytes >= 0x7f written as
+ * \xNN, and "..." appended when the text was cut. Returns dst.
+ */
+char *log_escape(char *dst, size_t dstsize, const char *src, size_t len);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * The state directory that auth and cleanup share: one small JSON file per TXT
+ * record that auth wrote, so cleanup can delete exactly that record by id.
+ *
+ * Files are mode 0600 in a 0700 directory and are replaced atomically (write
+ * to a temporary file, fsync, rename, fsync the directory), so a crash leaves
+ * either the old or the new content.
+ */
+#ifndef DNS01_STATE_H
+#define DNS01_STATE_H
+
+#include <limits.h>
+
+#include "input.h"
+#include "status.h"
+
+struct state_record {
+	char provider[32];
+	char fqdn[DOMAIN_MAX + 1];		/* _acme-challenge.<domain> */
+	char value[VALIDATION_MAX + 1];
+	char zone_id[128];
+	char zone[DOMAIN_MAX + 1];
+	char record_id[128];			/* "" until the provider returned one */
+	long long created_at;			/* Unix time */
+};
+
+/* Creates the directory (and parents) with mode 0700 when missing and checks that it is usable. */
+enum status state_open(const char *dir, struct err *e);
+
+/* Writes rec, replacing an earlier entry for the same provider, name and value. */
+enum status state_record_save(const char *dir, const struct state_record *rec, struct err *e);
+
+/*
+ * Loads the entry for provider, fqdn and value into rec. Returns ST_NOT_FOUND
+ * when there is none, ST_PROTOCOL when the file is damaged.
+ */
+enum status state_record_load(const char *dir, const char *provider, const char *fqdn, const char *value,
+    struct state_record *rec, struct err *e);
+
+/* Removes the entry; a missing entry is not an error. */
+enum status state_record_remove(const char *dir, const struct state_record *rec, struct err *e);
+
+#endif

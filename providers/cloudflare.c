@@ -1,0 +1,702 @@
+/*
+ * Cloudflare API v4 (https://developers.cloudflare.com/api/).
+ *
+ * Every answer is an envelope {"success", "errors":[{"code","message"}],
+ * "result", "result_info"}. Failures are classified by the numeric error
+ * code, never by the message text.
+ */
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "ini.h"
+#include "log.h"
+#include "provider.h"
+#include "secret.h"
+
+#define CF_DEFAULT_BASE_URL "https://api.cloudflare.com/client/v4"
+#define CF_DEFAULT_TTL 120
+#define CF_ZONES_PER_PAGE 50
+#define CF_RECORDS_PER_PAGE 100
+/* Bounds a listing even if the API kept returning more pages. */
+#define CF_MAX_PAGES 100
+#define CF_HTTP_TIMEOUT 30.0
+
+struct cloudflare {
+	struct http_client *http;
+	char base_url[512];
+	char *token;			/* API token, or NULL */
+	char *email;			/* Global API Key account email, or NULL */
+	char *api_key;			/* Global API Key, or NULL */
+	char zone_id[128];		/* configured zone id, "" when absent */
+	char zone_name[DOMAIN_MAX + 1];	/* configured zone name, "" when absent */
+};
+
+/* One Cloudflare error: code and message from the first entry of "errors". */
+struct cf_error {
+	long code;
+	long chain_code;		/* first code of error_chain, 0 when absent */
+	char message[256];
+};
+
+static const struct http_retry_policy cf_retry = {
+	.max_attempts = 5,
+	.base_delay = 0.5,
+	.max_delay = 8.0,
+	.max_total = 60.0,
+};
+
+static enum status
+cloudflare_check_ttl(int ttl, struct err *e)
+{
+	if (ttl == 1 || (ttl >= 60 && ttl <= 86400))
+		return ST_OK;
+	return err_set(e, ST_USAGE, "invalid TTL %d for Cloudflare; use 1 (automatic) or 60 to 86400 seconds", ttl);
+}
+
+/* Reads the certbot-dns-cloudflare INI credentials file (keys dns_cloudflare_*). */
+struct ini_credentials {
+	struct cloudflare *cf;
+	const char *path;
+};
+
+static enum status
+read_ini_key(void *ctx, const char *section, const char *key, const char *value, int line, struct err *e)
+{
+	struct ini_credentials *ic = ctx;
+	char **slot = NULL;
+
+	(void)section;
+	if (strcmp(key, "dns_cloudflare_api_token") == 0)
+		slot = &ic->cf->token;
+	else if (strcmp(key, "dns_cloudflare_email") == 0)
+		slot = &ic->cf->email;
+	else if (strcmp(key, "dns_cloudflare_api_key") == 0)
+		slot = &ic->cf->api_key;
+	else {
+		log_debug("%s:%d: ignoring key '%s'", ic->path, line, key);
+		return ST_OK;
+	}
+	secret_free(*slot);
+	*slot = value[0] != '\0' ? strdup(value) : NULL;
+	if (value[0] != '\0' && *slot == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	return ST_OK;
+}
+
+static enum status
+load_credentials_file(struct cloudflare *cf, const char *path, struct err *e)
+{
+	struct ini_credentials ic = { cf, path };
+	char *text = NULL;
+	enum status st;
+
+	st = secret_read_file(path, 1, &text, e);
+	if (st != ST_OK)
+		return err_prefix(e, "credentials file");
+	st = ini_parse(text, path, read_ini_key, &ic, e);
+	secret_free(text);
+	if (st != ST_OK)
+		return st;
+	if (cf->token != NULL && (cf->email != NULL || cf->api_key != NULL))
+		return err_set(e, ST_USAGE,
+		    "credentials file '%s' sets both dns_cloudflare_api_token and the global key; keep only one", path);
+	if (cf->token == NULL && (cf->email == NULL || cf->api_key == NULL))
+		return err_set(e, ST_USAGE,
+		    "credentials file '%s' needs dns_cloudflare_api_token, or both dns_cloudflare_email and dns_cloudflare_api_key",
+		    path);
+	return ST_OK;
+}
+
+static enum status
+load_credentials(struct cloudflare *cf, const struct config *cfg, struct err *e)
+{
+	static const char *const token_vars[] = { "CLOUDFLARE_DNS_API_TOKEN", "CF_DNS_API_TOKEN", "CF_Token", NULL };
+	static const char *const email_vars[] = { "CLOUDFLARE_EMAIL", "CF_API_EMAIL", "CF_Email", NULL };
+	static const char *const key_vars[] = { "CLOUDFLARE_API_KEY", "CF_API_KEY", "CF_Key", NULL };
+	enum status st;
+
+	if (cfg->credentials_file[0] != '\0')
+		return load_credentials_file(cf, cfg->credentials_file, e);
+
+	if ((st = config_lookup(cfg, token_vars, "cloudflare.api_token", &cf->token, e)) != ST_OK)
+		return st;
+	if (cf->token != NULL)
+		return ST_OK;
+	if ((st = config_lookup(cfg, email_vars, "cloudflare.email", &cf->email, e)) != ST_OK ||
+	    (st = config_lookup(cfg, key_vars, "cloudflare.api_key", &cf->api_key, e)) != ST_OK)
+		return st;
+	if (cf->email != NULL && cf->api_key != NULL)
+		return ST_OK;
+	if (cf->email != NULL)
+		return err_set(e, ST_USAGE, "CLOUDFLARE_EMAIL is set but the Global API Key is missing; set CLOUDFLARE_API_KEY, or use an API token in CLOUDFLARE_DNS_API_TOKEN instead");
+	if (cf->api_key != NULL)
+		return err_set(e, ST_USAGE, "CLOUDFLARE_API_KEY is set but the account email is missing; set CLOUDFLARE_EMAIL, or use an API token in CLOUDFLARE_DNS_API_TOKEN instead");
+	return err_set(e, ST_USAGE,
+	    "no Cloudflare credentials; set CLOUDFLARE_DNS_API_TOKEN to an API token with Zone:DNS:Edit, or pass --credentials FILE (certbot-dns-cloudflare format)");
+}
+
+static void
+cloudflare_close(void *state)
+{
+	struct cloudflare *cf = state;
+
+	if (cf == NULL)
+		return;
+	http_client_free(cf->http);
+	secret_free(cf->token);
+	secret_free(cf->email);
+	secret_free(cf->api_key);
+	free(cf);
+}
+
+static enum status
+cloudflare_open(const struct config *cfg, void **state, struct err *e)
+{
+	static const char *const url_vars[] = { "CLOUDFLARE_BASE_URL", NULL };
+	static const char *const zone_id_vars[] = { "CLOUDFLARE_ZONE_ID", "CF_Zone_ID", NULL };
+	struct cloudflare *cf;
+	char *value = NULL;
+	enum status st;
+	size_t len;
+
+	*state = NULL;
+	cf = calloc(1, sizeof(*cf));
+	if (cf == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	if ((st = load_credentials(cf, cfg, e)) != ST_OK)
+		goto fail;
+
+	if ((st = config_lookup(cfg, url_vars, "cloudflare.base_url", &value, e)) != ST_OK)
+		goto fail;
+	snprintf(cf->base_url, sizeof(cf->base_url), "%s", value != NULL ? value : CF_DEFAULT_BASE_URL);
+	secret_free(value);
+	value = NULL;
+	len = strlen(cf->base_url);
+	while (len > 0 && cf->base_url[len - 1] == '/')
+		cf->base_url[--len] = '\0';
+	if (strncmp(cf->base_url, "https://", 8) != 0) {
+		st = err_set(e, ST_USAGE, "CLOUDFLARE_BASE_URL '%s' is not an https:// URL; TLS cannot be turned off",
+		    cf->base_url);
+		goto fail;
+	}
+
+	if (cfg->zone_id[0] != '\0') {
+		snprintf(cf->zone_id, sizeof(cf->zone_id), "%s", cfg->zone_id);
+	} else {
+		if ((st = config_lookup(cfg, zone_id_vars, "cloudflare.zone_id", &value, e)) != ST_OK)
+			goto fail;
+		if (value != NULL)
+			snprintf(cf->zone_id, sizeof(cf->zone_id), "%s", value);
+		secret_free(value);
+		value = NULL;
+	}
+	if (strspn(cf->zone_id, "0123456789abcdefABCDEF") != strlen(cf->zone_id)) {
+		st = err_set(e, ST_USAGE, "invalid Cloudflare zone id '%s'; it is 32 hexadecimal digits, shown on the zone's Overview page",
+		    cf->zone_id);
+		goto fail;
+	}
+	snprintf(cf->zone_name, sizeof(cf->zone_name), "%s", cfg->zone);
+
+	if ((st = http_client_new(cfg->ca_bundle, CF_HTTP_TIMEOUT, &cf->http, e)) != ST_OK)
+		goto fail;
+	*state = cf;
+	return ST_OK;
+fail:
+	cloudflare_close(cf);
+	return st;
+}
+
+static unsigned
+cloudflare_request_count(void *state)
+{
+	struct cloudflare *cf = state;
+
+	return http_client_request_count(cf->http);
+}
+
+/* Retries rate limiting (429) and server errors; every other answer is final. */
+static int
+should_retry(void *ctx, const struct http_response *resp)
+{
+	(void)ctx;
+	return resp->status == 429 || resp->status >= 500;
+}
+
+/* Fills ce from the first entry of "errors" (and its error_chain). */
+static void
+parse_error(json_t *root, struct cf_error *ce)
+{
+	json_t *first = json_array_get(json_object_get(root, "errors"), 0);
+	json_t *chain = json_array_get(json_object_get(first, "error_chain"), 0);
+	const char *message = json_string_value(json_object_get(first, "message"));
+	char raw[256];
+
+	memset(ce, 0, sizeof(*ce));
+	ce->code = (long)json_integer_value(json_object_get(first, "code"));
+	ce->chain_code = (long)json_integer_value(json_object_get(chain, "code"));
+	if (message == NULL)
+		message = "(no message)";
+	snprintf(raw, sizeof(raw), "%s", message);
+	log_escape(ce->message, sizeof(ce->message), raw, strlen(raw));
+}
+
+/* Turns a Cloudflare error into a status and a message that says what to do. */
+static enum status
+explain_error(const struct cf_error *ce, long http_status, const char *what, struct err *e)
+{
+	switch (ce->code) {
+	case 6003:
+	case 6100:
+	case 6101:
+	case 6102:
+	case 6103:
+	case 6111:
+		return err_set(e, ST_AUTH,
+		    "%s: Cloudflare rejected the request headers (code %ld/%ld: %s); the credentials are malformed, often an API token given as a Global API Key or the reverse: put a token in CLOUDFLARE_DNS_API_TOKEN, a Global API Key in CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL",
+		    what, ce->code, ce->chain_code, ce->message);
+	case 9103:
+		return err_set(e, ST_AUTH,
+		    "%s: Cloudflare does not know this email and Global API Key (code 9103: %s); check CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
+		    what, ce->message);
+	case 9106:
+	case 9107:
+	case 9109:
+		return err_set(e, ST_AUTH,
+		    "%s: Cloudflare rejected the API token (code %ld: %s); check that the token is current and, if it has an IP address filter, that it allows this host",
+		    what, ce->code, ce->message);
+	case 10000:
+	case 9300:
+	case 1009:
+		return err_set(e, ST_PERMISSION,
+		    "%s: Cloudflare denied permission (code %ld: %s); the API token needs the Zone:DNS:Edit permission for this zone, and Zone:Zone:Read to look zones up (or pass --zone-id)",
+		    what, ce->code, ce->message);
+	case 7000:
+	case 7003:
+		return err_set(e, ST_NOT_FOUND,
+		    "%s: Cloudflare has no such zone (code %ld: %s); check the zone id given with --zone-id or CF_Zone_ID",
+		    what, ce->code, ce->message);
+	case 81044:
+		return err_set(e, ST_NOT_FOUND, "%s: the record does not exist (code 81044)", what);
+	case 81053:
+	case 81054:
+	case 81055:
+		return err_set(e, ST_CONFLICT, "%s: a CNAME record already exists at that name (code %ld: %s)", what,
+		    ce->code, ce->message);
+	case 81057:
+	case 81058:
+		return err_set(e, ST_EXISTS, "%s: an identical record already exists (code %ld)", what, ce->code);
+	case 1004:
+	case 9000:
+	case 9005:
+	case 9021:
+	case 9100:
+		return err_set(e, ST_USAGE, "%s: Cloudflare rejected the record (code %ld: %s)", what, ce->code,
+		    ce->message);
+	case 10100:
+		return err_set(e, ST_TRANSIENT,
+		    "%s: Cloudflare's rate limit was reached (code 10100: %s); the limit is 1200 requests per 5 minutes per user, try again in 5 minutes",
+		    what, ce->message);
+	default:
+		return err_set(e, http_status == 403 || http_status == 401 ? ST_PERMISSION : ST_PROTOCOL,
+		    "%s: Cloudflare answered HTTP %ld with error code %ld: %s", what, http_status, ce->code,
+		    ce->message);
+	}
+}
+
+/*
+ * Sends one API request with retries and returns the parsed envelope in
+ * *root when "success" is true. what names the operation for messages.
+ */
+static enum status
+cf_call(struct cloudflare *cf, const char *method, const char *path, json_t *body, const char *what, json_t **root,
+    struct err *e)
+{
+	char url[2048];
+	char log_url[2048];
+	char auth1[1024] = "";
+	char auth2[1024] = "";
+	const char *headers[5];
+	struct http_request req;
+	struct http_response resp;
+	struct cf_error ce;
+	char *body_text = NULL;
+	json_error_t jerr;
+	json_t *parsed = NULL;
+	json_t *success;
+	enum status st;
+	int n = 0;
+
+	*root = NULL;
+	memset(&resp, 0, sizeof(resp));
+	snprintf(url, sizeof(url), "%s%s", cf->base_url, path);
+	snprintf(log_url, sizeof(log_url), "%s%s", cf->base_url, path);
+	if (cf->token != NULL) {
+		snprintf(auth1, sizeof(auth1), "Authorization: Bearer %s", cf->token);
+		headers[n++] = auth1;
+	} else {
+		snprintf(auth1, sizeof(auth1), "X-Auth-Email: %s", cf->email);
+		snprintf(auth2, sizeof(auth2), "X-Auth-Key: %s", cf->api_key);
+		headers[n++] = auth1;
+		headers[n++] = auth2;
+	}
+	headers[n++] = "Accept: application/json";
+	if (body != NULL) {
+		headers[n++] = "Content-Type: application/json";
+		body_text = json_dumps(body, JSON_COMPACT);
+		if (body_text == NULL) {
+			st = err_set(e, ST_SYSTEM, "out of memory");
+			goto out;
+		}
+	}
+	headers[n] = NULL;
+	req.method = method;
+	req.url = url;
+	req.log_url = log_url;
+	req.headers = headers;
+	req.body = body_text;
+
+	st = http_send_retry(cf->http, &req, &cf_retry, NULL, should_retry, cf, what, &resp, e);
+	if (st != ST_OK)
+		goto out;
+	parsed = json_loadb(resp.body, resp.body_len, 0, &jerr);
+	success = json_object_get(parsed, "success");
+	if (!json_is_object(parsed) || !json_is_boolean(success)) {
+		char shown[160];
+
+		log_escape(shown, sizeof(shown), resp.body, resp.body_len);
+		st = err_set(e, resp.status >= 500 ? ST_TRANSIENT : ST_PROTOCOL,
+		    "%s: Cloudflare answered HTTP %ld with a body that is not an API response: %s", what, resp.status,
+		    shown);
+		goto out;
+	}
+	if (!json_is_true(success) || resp.status >= 300) {
+		parse_error(parsed, &ce);
+		st = explain_error(&ce, resp.status, what, e);
+		goto out;
+	}
+	*root = parsed;
+	parsed = NULL;
+out:
+	OPENSSL_cleanse(auth1, sizeof(auth1));
+	OPENSSL_cleanse(auth2, sizeof(auth2));
+	free(body_text);
+	json_decref(parsed);
+	http_response_free(&resp);
+	return st;
+}
+
+/* Percent-encodes a query value (RFC 3986 unreserved characters stay). */
+static void
+query_escape(const char *in, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t used = 0;
+
+	for (; *in != '\0' && used + 4 < size; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '.' || c == '_' || c == '~') {
+			out[used++] = (char)c;
+		} else {
+			out[used++] = '%';
+			out[used++] = hex[c >> 4];
+			out[used++] = hex[c & 15];
+		}
+	}
+	out[used] = '\0';
+}
+
+/* Returns the number of pages from result_info, or 1 when it is absent. */
+static long
+total_pages(json_t *root)
+{
+	json_t *info = json_object_get(root, "result_info");
+	json_t *pages = json_object_get(info, "total_pages");
+
+	return json_is_integer(pages) ? (long)json_integer_value(pages) : 1;
+}
+
+static enum status
+copy_zone(json_t *obj, struct zone *zone, const char *what, struct err *e)
+{
+	const char *id = json_string_value(json_object_get(obj, "id"));
+	const char *name = json_string_value(json_object_get(obj, "name"));
+	size_t i;
+
+	if (id == NULL || name == NULL || id[0] == '\0' || strlen(id) >= sizeof(zone->id) ||
+	    strlen(name) >= sizeof(zone->name))
+		return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a zone without a valid id or name", what);
+	snprintf(zone->id, sizeof(zone->id), "%s", id);
+	snprintf(zone->name, sizeof(zone->name), "%s", name);
+	for (i = 0; zone->name[i] != '\0'; i++)
+		if (zone->name[i] >= 'A' && zone->name[i] <= 'Z')
+			zone->name[i] = (char)(zone->name[i] - 'A' + 'a');
+	return ST_OK;
+}
+
+static enum status
+zone_by_id(struct cloudflare *cf, struct zone *zone, struct err *e)
+{
+	char path[256];
+	json_t *root = NULL;
+	enum status st;
+
+	snprintf(path, sizeof(path), "/zones/%s", cf->zone_id);
+	st = cf_call(cf, "GET", path, NULL, "reading the configured zone", &root, e);
+	if (st == ST_OK)
+		st = copy_zone(json_object_get(root, "result"), zone, "reading the configured zone", e);
+	json_decref(root);
+	return st;
+}
+
+/* Looks one candidate name up; ST_NOT_FOUND when the account has no such zone. */
+static enum status
+zone_by_name(struct cloudflare *cf, const char *name, struct zone *zone, struct err *e)
+{
+	char escaped[3 * DOMAIN_MAX + 1];
+	char path[1024];
+	char what[DOMAIN_MAX + 64];
+	json_t *root = NULL;
+	json_t *result;
+	json_t *item;
+	size_t i;
+	enum status st;
+
+	query_escape(name, escaped, sizeof(escaped));
+	snprintf(path, sizeof(path), "/zones?name=%s&per_page=%d", escaped, CF_ZONES_PER_PAGE);
+	snprintf(what, sizeof(what), "looking up zone %s", name);
+	st = cf_call(cf, "GET", path, NULL, what, &root, e);
+	if (st != ST_OK)
+		return st;
+	result = json_object_get(root, "result");
+	if (!json_is_array(result)) {
+		json_decref(root);
+		return err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no result list", what);
+	}
+	st = ST_NOT_FOUND;
+	json_array_foreach(result, i, item) {
+		const char *found = json_string_value(json_object_get(item, "name"));
+
+		/* The filter is exact, but check anyway: a zone must never be chosen by a looser match. */
+		if (found != NULL && strcasecmp(found, name) == 0) {
+			st = copy_zone(item, zone, what, e);
+			break;
+		}
+	}
+	json_decref(root);
+	return st;
+}
+
+static enum status
+cloudflare_find_zone(void *state, const char *fqdn, struct zone *zone, struct err *e)
+{
+	struct cloudflare *cf = state;
+	struct err denied = { ST_OK, "" };
+	const char *candidate;
+	enum status st;
+
+	memset(zone, 0, sizeof(*zone));
+	if (cf->zone_id[0] != '\0') {
+		if (cf->zone_name[0] != '\0') {
+			snprintf(zone->id, sizeof(zone->id), "%s", cf->zone_id);
+			snprintf(zone->name, sizeof(zone->name), "%s", cf->zone_name);
+			return ST_OK;
+		}
+		return zone_by_id(cf, zone, e);
+	}
+	if (cf->zone_name[0] != '\0') {
+		st = zone_by_name(cf, cf->zone_name, zone, e);
+		if (st == ST_NOT_FOUND)
+			return err_set(e, ST_NOT_FOUND, "the zone %s given with --zone is not in this Cloudflare account",
+			    cf->zone_name);
+		return st;
+	}
+
+	/* Longest suffix first, so a delegated child zone in the account wins over its parent. */
+	for (candidate = fqdn; candidate != NULL; candidate = strchr(candidate, '.')) {
+		if (*candidate == '.')
+			candidate++;
+		if (strchr(candidate, '.') == NULL)
+			break;		/* never a single-label zone */
+		if (strncmp(candidate, "_acme-challenge.", 16) == 0)
+			continue;
+		st = zone_by_name(cf, candidate, zone, e);
+		if (st == ST_OK)
+			return ST_OK;
+		if (st == ST_PERMISSION) {
+			/* A token scoped to some zones may be denied a longer name; a shorter one can still match. */
+			denied = *e;
+			continue;
+		}
+		if (st != ST_NOT_FOUND)
+			return st;
+	}
+	if (denied.status != ST_OK) {
+		*e = denied;
+		return err_prefix(e, "no zone found for %s, and a lookup was denied: if the token may not list zones, pass --zone-id", fqdn);
+	}
+	return err_set(e, ST_NOT_FOUND,
+	    "no zone in this Cloudflare account contains %s; check that the domain is on this account, or pass --zone-id",
+	    fqdn);
+}
+
+static enum status
+cloudflare_list_records(void *state, const struct zone *zone, const char *fqdn, struct record_list *out,
+    struct err *e)
+{
+	struct cloudflare *cf = state;
+	char escaped[3 * DOMAIN_MAX + 1];
+	char path[1024];
+	char what[DOMAIN_MAX + 64];
+	long page = 1;
+	long pages = 1;
+	enum status st = ST_OK;
+
+	memset(out, 0, sizeof(*out));
+	query_escape(fqdn, escaped, sizeof(escaped));
+	snprintf(what, sizeof(what), "listing records at %s", fqdn);
+	for (page = 1; page <= pages; page++) {
+		json_t *root = NULL;
+		json_t *item;
+		size_t i;
+
+		if (page > CF_MAX_PAGES) {
+			st = err_set(e, ST_PROTOCOL, "%s: Cloudflare returned more than %d pages; giving up", what,
+			    CF_MAX_PAGES);
+			break;
+		}
+		snprintf(path, sizeof(path), "/zones/%s/dns_records?name=%s&per_page=%d&page=%ld", zone->id, escaped,
+		    CF_RECORDS_PER_PAGE, page);
+		st = cf_call(cf, "GET", path, NULL, what, &root, e);
+		if (st != ST_OK)
+			break;
+		if (!json_is_array(json_object_get(root, "result"))) {
+			json_decref(root);
+			st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no result list", what);
+			break;
+		}
+		json_array_foreach(json_object_get(root, "result"), i, item) {
+			const char *id = json_string_value(json_object_get(item, "id"));
+			const char *type = json_string_value(json_object_get(item, "type"));
+			const char *name = json_string_value(json_object_get(item, "name"));
+			const char *content = json_string_value(json_object_get(item, "content"));
+
+			if (id == NULL || type == NULL || name == NULL || content == NULL) {
+				st = err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a record without id, type, name or content", what);
+				break;
+			}
+			/* The name filter is exact; records of other names are dropped all the same. */
+			if (strcasecmp(name, fqdn) != 0)
+				continue;
+			st = record_list_add(out, id, type, name, content,
+			    (int)json_integer_value(json_object_get(item, "ttl")), e);
+			if (st != ST_OK)
+				break;
+		}
+		pages = total_pages(root);
+		json_decref(root);
+		if (st != ST_OK)
+			break;
+	}
+	if (st != ST_OK)
+		record_list_free(out);
+	return st;
+}
+
+/* Finds the id of the TXT record at fqdn whose content matches value. */
+static enum status
+find_txt_id(struct cloudflare *cf, const struct zone *zone, const char *fqdn, const char *value, char *id,
+    size_t id_size, struct err *e)
+{
+	struct record_list list;
+	enum status st;
+	size_t i;
+
+	st = cloudflare_list_records(cf, zone, fqdn, &list, e);
+	if (st != ST_OK)
+		return st;
+	st = err_set(e, ST_PROTOCOL, "Cloudflare reported an identical TXT record at %s, but no listed record matches",
+	    fqdn);
+	for (i = 0; i < list.count; i++) {
+		if (strcmp(list.items[i].type, "TXT") == 0 && record_txt_matches(list.items[i].content, value)) {
+			snprintf(id, id_size, "%s", list.items[i].id);
+			st = ST_EXISTS;
+			break;
+		}
+	}
+	record_list_free(&list);
+	return st;
+}
+
+static enum status
+cloudflare_create_txt(void *state, const struct zone *zone, const char *fqdn, const char *value, int ttl, char *id,
+    size_t id_size, struct err *e)
+{
+	struct cloudflare *cf = state;
+	char path[256];
+	char quoted[VALIDATION_MAX + 3];
+	char what[DOMAIN_MAX + 64];
+	json_t *body;
+	json_t *root = NULL;
+	const char *new_id;
+	enum status st;
+
+	/* One quoted character-string, as the API documents TXT content; the DNS answer is the bare value. */
+	snprintf(quoted, sizeof(quoted), "\"%s\"", value);
+	snprintf(path, sizeof(path), "/zones/%s/dns_records", zone->id);
+	snprintf(what, sizeof(what), "creating TXT record %s", fqdn);
+	body = json_pack("{s:s, s:s, s:s, s:i, s:s}", "type", "TXT", "name", fqdn, "content", quoted, "ttl", ttl,
+	    "comment", "ACME DNS-01 challenge (dns01-hooks)");
+	if (body == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	st = cf_call(cf, "POST", path, body, what, &root, e);
+	json_decref(body);
+	if (st == ST_EXISTS)
+		return find_txt_id(cf, zone, fqdn, value, id, id_size, e);
+	if (st != ST_OK)
+		return st;
+	new_id = json_string_value(json_object_get(json_object_get(root, "result"), "id"));
+	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
+		st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no record id", what);
+	else
+		snprintf(id, id_size, "%s", new_id);
+	json_decref(root);
+	return st;
+}
+
+static enum status
+cloudflare_delete_record(void *state, const struct zone *zone, const char *id, struct err *e)
+{
+	struct cloudflare *cf = state;
+	char path[512];
+	char what[256];
+	json_t *root = NULL;
+	enum status st;
+
+	if (id[0] == '\0' || strspn(id, "0123456789abcdefABCDEF") != strlen(id))
+		return err_set(e, ST_USAGE, "refusing to delete record with invalid id '%s'", id);
+	snprintf(path, sizeof(path), "/zones/%s/dns_records/%s", zone->id, id);
+	snprintf(what, sizeof(what), "deleting record %s", id);
+	st = cf_call(cf, "DELETE", path, NULL, what, &root, e);
+	json_decref(root);
+	return st;
+}
+
+const struct provider_ops cloudflare_provider = {
+	.name = "cloudflare",
+	.default_ttl = CF_DEFAULT_TTL,
+	.check_ttl = cloudflare_check_ttl,
+	.open = cloudflare_open,
+	.close = cloudflare_close,
+	.find_zone = cloudflare_find_zone,
+	.list_records = cloudflare_list_records,
+	.create_txt = cloudflare_create_txt,
+	.delete_record = cloudflare_delete_record,
+	.request_count = cloudflare_request_count,
+};

@@ -1,0 +1,275 @@
+"""Apply the mock's record changes to the rig's authoritative knotd servers.
+
+Changes go out as RFC 2136 dynamic updates through knsupdate (Knot DNS 3.2).
+The first server receives each change before the API call returns; the other
+servers receive it after a configurable delay, like a provider whose
+authoritative servers do not all update at the same moment.
+"""
+
+import heapq
+import itertools
+import logging
+import subprocess
+import threading
+import time
+
+LOG = logging.getLogger("cloudflare-mock.dns")
+
+# Bounds for one knsupdate or kdig run against a loopback server.
+TOOL_TIMEOUT_SECONDS = 10
+# TTL written to DNS for Cloudflare's "automatic" TTL (API value 1). Cloudflare
+# documents Auto as 300 s.
+AUTOMATIC_TTL_SECONDS = 300
+TXT_STRING_MAX_BYTES = 255
+ACME_LABEL_PREFIX = "_acme-challenge"
+
+
+class DnsUpdateError(Exception):
+    """A knsupdate or kdig run failed or was rejected by the server."""
+
+
+def parse_quoted_strings(text):
+    """Parse RFC 1035 quoted character-strings separated by blanks.
+
+    Return a list of byte strings, or None when the text is not a sequence of
+    complete quoted strings (for example `"a"b"`).
+    """
+    strings = []
+    position = 0
+    length = len(text)
+    while position < length:
+        if text[position] in " \t":
+            position += 1
+            continue
+        if text[position] != '"':
+            return None
+        position += 1
+        current = bytearray()
+        while True:
+            if position >= length:
+                return None
+            char = text[position]
+            if char == '"':
+                position += 1
+                break
+            if char == "\\":
+                escaped = text[position + 1:position + 4]
+                if len(escaped) == 3 and escaped.isdigit() and int(escaped) < 256:
+                    current.append(int(escaped))
+                    position += 4
+                    continue
+                if position + 1 >= length:
+                    return None
+                current.extend(text[position + 1].encode("utf-8"))
+                position += 2
+                continue
+            current.extend(char.encode("utf-8"))
+            position += 1
+        strings.append(bytes(current))
+    return strings if strings else None
+
+
+def split_bytes(data, size):
+    """Split data into chunks of at most size bytes (one empty chunk for b"")."""
+    if not data:
+        return [b""]
+    return [data[start:start + size] for start in range(0, len(data), size)]
+
+
+def txt_strings(content):
+    """Return the character-strings that a Cloudflare TXT content publishes.
+
+    Content in quotes is read as one or more RFC 1035 quoted strings, which is
+    how the current API schema describes TXT content. Any other content is one
+    literal value, split into 255-byte strings as Cloudflare does.
+    """
+    if len(content) >= 2 and content.startswith('"') and content.endswith('"'):
+        parsed = parse_quoted_strings(content)
+        if parsed is not None:
+            parsed = [piece for string in parsed
+                      for piece in split_bytes(string, TXT_STRING_MAX_BYTES)]
+            return parsed
+        content = content[1:-1]
+    return split_bytes(content.encode("utf-8"), TXT_STRING_MAX_BYTES)
+
+
+def presentation_string(data):
+    """Format bytes as one quoted string that knsupdate reads back unchanged.
+
+    Quotes and backslashes are escaped and every byte outside printable ASCII
+    becomes \\DDD, so the content can never end a knsupdate command line.
+    """
+    pieces = ['"']
+    for byte in data:
+        if byte in (0x22, 0x5C):
+            pieces.append("\\" + chr(byte))
+        elif 0x20 <= byte <= 0x7E:
+            pieces.append(chr(byte))
+        else:
+            pieces.append("\\%03d" % byte)
+    pieces.append('"')
+    return "".join(pieces)
+
+
+def rdata_text(record_type, content):
+    """Return the zone-file form of a record's content for knsupdate."""
+    if record_type == "TXT":
+        return " ".join(presentation_string(string) for string in txt_strings(content))
+    if record_type == "CNAME":
+        return content.rstrip(".") + "."
+    return content
+
+
+def dns_ttl(ttl):
+    return AUTOMATIC_TTL_SECONDS if ttl == 1 else ttl
+
+
+def add_command(record):
+    return "update add %s. %d %s %s" % (
+        record["name"], dns_ttl(record["ttl"]), record["type"],
+        rdata_text(record["type"], record["content"]))
+
+
+def delete_command(record):
+    return "update delete %s. %s %s" % (
+        record["name"], record["type"], rdata_text(record["type"], record["content"]))
+
+
+def same_rdata(first, second):
+    """True when two records publish the same RRset member in DNS."""
+    return (first["name"] == second["name"] and first["type"] == second["type"]
+            and rdata_text(first["type"], first["content"])
+            == rdata_text(second["type"], second["content"]))
+
+
+class DnsSync:
+    """Sends record changes to the knotd servers in the order they were made.
+
+    servers[0] is updated synchronously; the other servers get each change
+    ns2_delay seconds later from a background thread (synchronously when the
+    delay is 0). reset() drops pending changes and sweeps ACME names.
+    """
+
+    def __init__(self, servers, knsupdate="knsupdate", kdig="kdig"):
+        if not servers:
+            raise ValueError("at least one DNS server is required")
+        self.servers = list(servers)
+        self.knsupdate = knsupdate
+        self.kdig = kdig
+        self.delay_seconds = 0.0
+        self.errors = []
+        self._send_lock = threading.Lock()
+        self._queue_condition = threading.Condition()
+        self._queue = []
+        self._in_flight = 0
+        self._sequence = itertools.count()
+        self._generation = 0
+        worker = threading.Thread(target=self._run_delayed, name="dns-delayed", daemon=True)
+        worker.start()
+
+    @property
+    def pending_count(self):
+        with self._queue_condition:
+            return len(self._queue) + self._in_flight
+
+    def apply(self, zone, commands):
+        """Send one change to the first server now and queue it for the rest.
+
+        Raises DnsUpdateError when the first server rejects the update.
+        """
+        with self._send_lock:
+            self._send(self.servers[0], zone, commands)
+            # With no delay the other servers are updated at once too, unless
+            # earlier delayed changes are still queued: those must go first.
+            if self.delay_seconds <= 0 and self.pending_count == 0:
+                for server in self.servers[1:]:
+                    self._send_logged(server, zone, commands)
+                return
+        due = time.monotonic() + max(self.delay_seconds, 0.0)
+        with self._queue_condition:
+            for server in self.servers[1:]:
+                heapq.heappush(self._queue, (due, next(self._sequence), self._generation,
+                                             server, zone, commands))
+            self._queue_condition.notify()
+
+    def apply_everywhere(self, zone, commands):
+        """Send one change to every server now, ignoring the delay."""
+        with self._send_lock:
+            for server in self.servers:
+                self._send(server, zone, commands)
+
+    def reset(self, zones):
+        """Drop queued changes, then delete every _acme-challenge name in zones."""
+        with self._send_lock:
+            with self._queue_condition:
+                self._generation += 1
+                self._queue.clear()
+            self.errors.clear()
+            for server in self.servers:
+                for zone in zones:
+                    names = [name for name in self._zone_owner_names(server, zone)
+                             if any(label.startswith(ACME_LABEL_PREFIX)
+                                    for label in name.split("."))]
+                    if names:
+                        self._send(server, zone,
+                                   ["update delete %s." % name for name in names])
+
+    def _run_delayed(self):
+        while True:
+            with self._queue_condition:
+                while not self._queue:
+                    self._queue_condition.wait()
+                due = self._queue[0][0]
+                now = time.monotonic()
+                if now < due:
+                    self._queue_condition.wait(due - now)
+                    continue
+                _, _, generation, server, zone, commands = heapq.heappop(self._queue)
+                self._in_flight += 1
+            try:
+                with self._send_lock:
+                    if generation == self._generation:
+                        self._send_logged(server, zone, commands)
+            finally:
+                with self._queue_condition:
+                    self._in_flight -= 1
+
+    def _send_logged(self, server, zone, commands):
+        try:
+            self._send(server, zone, commands)
+        except DnsUpdateError as error:
+            LOG.error("delayed update of %s on %s failed: %s", zone, server, error)
+            self.errors.append({"server": server, "zone": zone, "error": str(error)})
+
+    def _send(self, server, zone, commands):
+        script = "server %s 53\nzone %s.\n%s\nsend\n" % (server, zone, "\n".join(commands))
+        try:
+            result = subprocess.run(
+                [self.knsupdate, "-v", "-t", "5"], input=script, capture_output=True,
+                text=True, timeout=TOOL_TIMEOUT_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise DnsUpdateError("knsupdate for zone %s on %s failed: %s"
+                                 % (zone, server, error)) from error
+        if result.returncode != 0:
+            raise DnsUpdateError("knsupdate for zone %s on %s exited with %d: %s"
+                                 % (zone, server, result.returncode,
+                                    (result.stderr or result.stdout).strip()))
+        LOG.info("updated %s on %s: %s", zone, server, "; ".join(commands))
+
+    def _zone_owner_names(self, server, zone):
+        """Return the owner names in a zone, read by AXFR, without the final dot."""
+        try:
+            result = subprocess.run(
+                [self.kdig, "@" + server, zone, "AXFR", "+timeout=3", "+retry=0"],
+                capture_output=True, text=True, timeout=TOOL_TIMEOUT_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise DnsUpdateError("AXFR of %s from %s failed: %s" % (zone, server, error)) from error
+        if result.returncode != 0 or "SOA" not in result.stdout:
+            raise DnsUpdateError("AXFR of %s from %s failed: %s"
+                                 % (zone, server, (result.stderr or result.stdout).strip()))
+        names = set()
+        for line in result.stdout.splitlines():
+            if not line or line.startswith(";"):
+                continue
+            names.add(line.split()[0].rstrip(".").lower())
+        return sorted(names)

@@ -1,0 +1,425 @@
+#!/usr/bin/env bash
+# Start, stop and inspect the local DNS-01 test rig:
+#   - a throw-away CA and a server certificate for localhost/127.0.0.1,
+#   - two independent authoritative knotd servers, ns1 (127.0.53.1:53) and
+#     ns2 (127.0.53.2:53), each with its own copy of the zones in zones/,
+#   - pebble, the ACME test CA, on https://127.0.0.1:14000/dir; it validates
+#     DNS-01 challenges by asking ns2 only,
+#   - the Cloudflare API v4 mock on https://127.0.0.1:18443/client/v4, which
+#     applies every record change to ns1 at once and to ns2 after a delay.
+# Every server listens on loopback only. Runtime files, pid files and logs go
+# under $RIG_DIR (default: build/rig in the repository).
+#
+# Usage: rig.sh start|stop|status|env
+#   start   stop leftovers of an earlier rig, then start everything and wait
+#           until every server answers (at most RIG_READY_TIMEOUT seconds each)
+#   stop    stop every process that start recorded in a pid file
+#   status  print the state of each server; exit 0 only if all answer
+#   env     print the export lines that tests source (see tests/lib.sh)
+# Needs root (port 53) and the packages that tests/deps.sh installs.
+set -euo pipefail
+
+RIG_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$RIG_SCRIPT_DIR/../.." && pwd)
+RIG_DIR=${RIG_DIR:-$REPO/build/rig}
+case $RIG_DIR in
+    /*) ;;
+    *) RIG_DIR=$PWD/$RIG_DIR ;;
+esac
+
+# Debian's interpreter: python3 on PATH may be a pyenv build without the
+# same standard library configuration.
+PYTHON=/usr/bin/python3
+READY_TIMEOUT=${RIG_READY_TIMEOUT:-30}
+
+NS1_ADDR=127.0.53.1
+NS2_ADDR=127.0.53.2
+PEBBLE_LISTEN=127.0.0.1:14000
+PEBBLE_MANAGEMENT_LISTEN=127.0.0.1:15000
+MOCK_HOST=127.0.0.1
+MOCK_PORT=18443
+
+# Zones served by both knotd instances. dcv-provider.test is deliberately
+# missing from the mock's account (see write_mock_accounts).
+ZONES=(example.test sub.example.test example.com.test other.test dcv-provider.test)
+COMPONENTS=(ns1 ns2 pebble mock)
+
+# Test credentials of the mock account. None of them is a real secret, but
+# the mock still keeps them out of its logs so tests can check that the hooks
+# do the same.
+CF_TEST_TOKEN=cf-test-token
+CF_TEST_ZONE_TOKEN=cf-test-zone-token
+CF_TEST_READONLY_TOKEN=cf-test-readonly-token
+CF_TEST_IP_RESTRICTED_TOKEN=cf-test-ip-restricted-token
+CF_TEST_EMAIL=cf-test-email@example.test
+CF_TEST_GLOBAL_KEY=cf-test-global-key
+
+CA_DIR=$RIG_DIR/ca
+LOG_DIR=$RIG_DIR/logs
+PID_DIR=$RIG_DIR/pids
+
+log() {
+    printf 'rig: %s\n' "$*" >&2
+}
+
+die() {
+    log "error: $*"
+    exit 1
+}
+
+usage() {
+    printf 'usage: %s start|stop|status|env\n' "$(basename "$0")" >&2
+    exit 2
+}
+
+require_tools() {
+    local tool missing=()
+    for tool in knotd kdig knsupdate pebble openssl curl setsid "$PYTHON"; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    if ((${#missing[@]} > 0)); then
+        die "missing programs: ${missing[*]}; run tests/deps.sh as root"
+    fi
+    if ((EUID != 0)); then
+        die "knotd must bind port 53, so the rig needs root"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Processes
+
+pid_file() {
+    printf '%s/%s.pid' "$PID_DIR" "$1"
+}
+
+# Print the pid of a running component. A pid is accepted only while its
+# command line still mentions RIG_DIR, so a recycled pid is never signalled.
+running_pid() {
+    local file pid
+    file=$(pid_file "$1")
+    [[ -r $file ]] || return 1
+    pid=$(<"$file")
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    [[ -r /proc/$pid/cmdline ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$RIG_DIR" || return 1
+    printf '%s\n' "$pid"
+}
+
+# Start a component in its own session, so signals sent to the caller's
+# process group (a test timeout, Ctrl-C) do not reach the rig.
+spawn() {
+    local name=$1
+    shift
+    setsid "$@" </dev/null >"$LOG_DIR/$name.log" 2>&1 &
+    printf '%s\n' "$!" >"$(pid_file "$name")"
+}
+
+stop_component() {
+    local name=$1 pid deadline
+    if ! pid=$(running_pid "$name"); then
+        rm -f "$(pid_file "$name")"
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 10))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "$name (pid $pid) ignored SIGTERM for 10 s, sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$(pid_file "$name")"
+}
+
+stop_all() {
+    local name
+    for name in "${COMPONENTS[@]}"; do
+        stop_component "$name"
+    done
+}
+
+# Poll a check command every 0.1 s until it succeeds or READY_TIMEOUT
+# seconds pass. On timeout, print the component's log tail and fail.
+wait_ready() {
+    local name=$1 description=$2
+    shift 2
+    local deadline=$((SECONDS + READY_TIMEOUT))
+    until "$@" >/dev/null 2>&1; do
+        if ! running_pid "$name" >/dev/null; then
+            log "$name exited during start; last lines of $LOG_DIR/$name.log:"
+            tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+            return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            log "$name: $description not ready after $READY_TIMEOUT s; last lines of $LOG_DIR/$name.log:"
+            tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# ---------------------------------------------------------------------------
+# Certificates
+
+make_ca() {
+    mkdir -p "$CA_DIR"
+    (
+        cd "$CA_DIR"
+        openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key
+        openssl req -x509 -new -key ca.key -sha256 -days 30 \
+            -subj "/CN=dns01-hooks test rig CA" \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,keyCertSign,cRLSign" \
+            -out ca.pem
+
+        openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server.key
+        openssl req -new -key server.key -subj "/CN=localhost" -out server.csr
+        cat >server.ext <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid, issuer
+EOF
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+            -set_serial "0x$(openssl rand -hex 16)" -days 30 -sha256 \
+            -extfile server.ext -out server.pem 2>/dev/null
+        chmod 600 ca.key server.key
+    )
+}
+
+# ---------------------------------------------------------------------------
+# knotd
+
+write_knot_conf() {
+    local name=$1 address=$2 dir=$RIG_DIR/$1 zone
+    mkdir -p "$dir/zones" "$dir/db" "$dir/run"
+    for zone in "${ZONES[@]}"; do
+        cp "$RIG_SCRIPT_DIR/zones/$zone.zone" "$dir/zones/$zone.zone"
+    done
+
+    # zonefile-sync -1 with journal-content changes keeps dynamic updates in
+    # the journal only, so the zone files stay as copied.
+    {
+        cat <<EOF
+server:
+    identity: "dns01-hooks rig $name"
+    rundir: "$dir/run"
+    listen: $address@53
+    udp-workers: 2
+    tcp-workers: 2
+    background-workers: 1
+
+log:
+  - target: stderr
+    any: info
+
+database:
+    storage: "$dir/db"
+
+acl:
+  - id: rig_update
+    address: [127.0.0.0/8, ::1]
+    action: update
+  - id: rig_transfer
+    address: [127.0.0.0/8, ::1]
+    action: transfer
+
+template:
+  - id: default
+    storage: "$dir/zones"
+    file: "%s.zone"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: changes
+    semantic-checks: on
+    acl: [rig_update, rig_transfer]
+
+zone:
+EOF
+        for zone in "${ZONES[@]}"; do
+            printf '  - domain: %s\n' "$zone"
+        done
+    } >"$dir/knot.conf"
+}
+
+# True when the server answers authoritatively for every rig zone.
+knot_serves_all_zones() {
+    local address=$1 zone answer
+    for zone in "${ZONES[@]}"; do
+        answer=$(kdig @"$address" "$zone" SOA +norecurse +short +timeout=1 +retry=0 2>/dev/null) || return 1
+        [[ -n $answer ]] || return 1
+    done
+}
+
+start_knot() {
+    local name=$1 address=$2
+    write_knot_conf "$name" "$address"
+    spawn "$name" knotd -c "$RIG_DIR/$name/knot.conf"
+    wait_ready "$name" "zones on $address" knot_serves_all_zones "$address"
+}
+
+# ---------------------------------------------------------------------------
+# pebble
+
+write_pebble_conf() {
+    mkdir -p "$RIG_DIR/pebble"
+    cat >"$RIG_DIR/pebble/pebble-config.json" <<EOF
+{
+  "pebble": {
+    "listenAddress": "$PEBBLE_LISTEN",
+    "managementListenAddress": "$PEBBLE_MANAGEMENT_LISTEN",
+    "certificate": "$CA_DIR/server.pem",
+    "privateKey": "$CA_DIR/server.key",
+    "httpPort": 5002,
+    "tlsPort": 5001,
+    "ocspResponderURL": "",
+    "externalAccountBindingRequired": false
+  }
+}
+EOF
+}
+
+pebble_answers() {
+    curl -fsS --max-time 2 --cacert "$CA_DIR/ca.pem" "https://$PEBBLE_LISTEN/dir"
+}
+
+start_pebble() {
+    write_pebble_conf
+    # NOSLEEP removes pebble's random validation delay and NONCEREJECT=0 stops
+    # it from rejecting valid nonces at random, so runs are repeatable.
+    spawn pebble env PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
+        pebble -config "$RIG_DIR/pebble/pebble-config.json" -dnsserver "$NS2_ADDR:53"
+    wait_ready pebble "ACME directory" pebble_answers
+}
+
+# ---------------------------------------------------------------------------
+# Cloudflare mock
+
+write_mock_accounts() {
+    mkdir -p "$RIG_DIR/mock"
+    # Zone ids are fixed so that tests and logs stay comparable between runs.
+    cat >"$RIG_DIR/mock/cloudflare-accounts.json" <<EOF
+{
+  "account": {"id": "7a082258e16de0449a88ea04fc4fedc2", "name": "dns01-hooks test account"},
+  "name_servers": ["ns1.example.test", "ns2.example.test"],
+  "zones": [
+    {"id": "e2f8c16330cbd51d52d9df189ea084b0", "name": "example.test"},
+    {"id": "01fcbe75c57dd9158e225aa934649113", "name": "example.com.test"},
+    {"id": "e4d05b6ea28f7f4cbaab2b4679ee48e8", "name": "sub.example.test"},
+    {"id": "ef68ee158e807faaaa076f03a69e0c9a", "name": "other.test"}
+  ],
+  "credentials": [
+    {"name": "full-token", "scheme": "bearer", "token": "$CF_TEST_TOKEN",
+     "zones": "*", "permissions": ["zone.list", "zone.read", "dns.read", "dns.write"]},
+    {"name": "zone-scoped-token", "scheme": "bearer", "token": "$CF_TEST_ZONE_TOKEN",
+     "zones": ["example.test"], "permissions": ["dns.read", "dns.write"]},
+    {"name": "read-only-token", "scheme": "bearer", "token": "$CF_TEST_READONLY_TOKEN",
+     "zones": "*", "permissions": ["zone.list", "zone.read", "dns.read"]},
+    {"name": "ip-restricted-token", "scheme": "bearer", "token": "$CF_TEST_IP_RESTRICTED_TOKEN",
+     "zones": "*", "permissions": ["zone.list", "zone.read", "dns.read", "dns.write"],
+     "ip_restricted": true},
+    {"name": "global-key", "scheme": "global_key", "email": "$CF_TEST_EMAIL", "key": "$CF_TEST_GLOBAL_KEY",
+     "zones": "*", "permissions": ["zone.list", "zone.read", "dns.read", "dns.write"]}
+  ]
+}
+EOF
+}
+
+mock_answers() {
+    curl -fsS --max-time 2 --cacert "$CA_DIR/ca.pem" "https://$MOCK_HOST:$MOCK_PORT/_mock/config"
+}
+
+start_mock() {
+    write_mock_accounts
+    spawn mock "$PYTHON" "$REPO/tests/mock/cloudflare_mock.py" \
+        --listen "$MOCK_HOST:$MOCK_PORT" \
+        --cert "$CA_DIR/server.pem" --key "$CA_DIR/server.key" \
+        --accounts "$RIG_DIR/mock/cloudflare-accounts.json" \
+        --dns-server "$NS1_ADDR" --dns-server "$NS2_ADDR" \
+        --log-file "$LOG_DIR/mock-requests.log"
+    wait_ready mock "control API" mock_answers
+}
+
+# ---------------------------------------------------------------------------
+# Commands
+
+cmd_start() {
+    require_tools
+    stop_all
+    rm -rf "$CA_DIR" "$RIG_DIR/ns1" "$RIG_DIR/ns2" "$RIG_DIR/pebble" "$RIG_DIR/mock" "$LOG_DIR"
+    mkdir -p "$LOG_DIR" "$PID_DIR"
+
+    make_ca
+    if ! { start_knot ns1 "$NS1_ADDR" &&
+        start_knot ns2 "$NS2_ADDR" &&
+        start_pebble &&
+        start_mock; }; then
+        log "start failed; stopping what was started"
+        stop_all
+        exit 1
+    fi
+    log "ready: ns1 $NS1_ADDR:53, ns2 $NS2_ADDR:53, pebble https://$PEBBLE_LISTEN/dir," \
+        "mock https://$MOCK_HOST:$MOCK_PORT/client/v4 (logs in $LOG_DIR)"
+}
+
+cmd_stop() {
+    stop_all
+    log "stopped"
+}
+
+cmd_status() {
+    local all_up=0 name pid state
+    for name in "${COMPONENTS[@]}"; do
+        if ! pid=$(running_pid "$name"); then
+            state="not running"
+            all_up=1
+        elif ! component_answers "$name"; then
+            state="running (pid $pid) but not answering"
+            all_up=1
+        else
+            state="running (pid $pid)"
+        fi
+        printf '%-7s %s\n' "$name" "$state"
+    done
+    return "$all_up"
+}
+
+component_answers() {
+    case $1 in
+        ns1) knot_serves_all_zones "$NS1_ADDR" ;;
+        ns2) knot_serves_all_zones "$NS2_ADDR" ;;
+        pebble) pebble_answers >/dev/null 2>&1 ;;
+        mock) mock_answers >/dev/null 2>&1 ;;
+    esac
+}
+
+cmd_env() {
+    local name
+    for name in RIG_DIR RIG_CA CLOUDFLARE_BASE_URL DNS01_CA_BUNDLE DNS01_RESOLVERS \
+        MOCK_CONTROL PEBBLE_DIR_URL RIG_NS1 RIG_NS2 \
+        CF_TEST_TOKEN CF_TEST_ZONE_TOKEN CF_TEST_READONLY_TOKEN \
+        CF_TEST_IP_RESTRICTED_TOKEN CF_TEST_EMAIL CF_TEST_GLOBAL_KEY; do
+        printf 'export %s=%q\n' "$name" "${!name}"
+    done
+}
+
+RIG_CA=$CA_DIR/ca.pem
+CLOUDFLARE_BASE_URL=https://$MOCK_HOST:$MOCK_PORT/client/v4
+DNS01_CA_BUNDLE=$RIG_CA
+DNS01_RESOLVERS=$NS1_ADDR
+MOCK_CONTROL=https://$MOCK_HOST:$MOCK_PORT/_mock
+PEBBLE_DIR_URL=https://$PEBBLE_LISTEN/dir
+RIG_NS1=$NS1_ADDR
+RIG_NS2=$NS2_ADDR
+
+case ${1:-} in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    *) usage ;;
+esac
