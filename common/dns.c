@@ -134,7 +134,7 @@ build_query(const struct dns_exchange *item, unsigned char *buf, size_t size)
 		return -1;
 	buf[0] = id[0];
 	buf[1] = id[1];
-	/* Byte 2 holds QR, opcode, AA, TC and RD; RD is its lowest bit. */
+	/* Byte 2 contains QR, opcode, AA, TC and RD, and RD is its lowest bit. */
 	if (item->recurse)
 		buf[2] |= 0x01;
 	else

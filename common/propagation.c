@@ -13,7 +13,7 @@
 #define FIRST_INTERVAL 0.1
 #define PROGRESS_EVERY 10.0
 
-/* What one address of one nameserver said in the latest round. */
+/* The result of the latest query to one address of a nameserver. */
 enum answer {
 	ANSWER_NONE,		/* no reply */
 	ANSWER_SERVES,
@@ -60,9 +60,9 @@ classify(const struct dns_exchange *x, const char *value)
 	return ANSWER_LACKS;
 }
 
-/* Lists "ns (why)" for every nameserver not yet done, for progress and timeout messages. */
+/* Lists "ns for name (reason)" for every nameserver not yet done, for progress and timeout messages. */
 static void
-describe_missing(const struct propagation_item *items, size_t count, unsigned char **done, char **why, char *buf,
+describe_missing(const struct propagation_item *items, size_t count, unsigned char **done, char **reasons, char *buf,
     size_t size)
 {
 	size_t used = 0;
@@ -77,7 +77,7 @@ describe_missing(const struct propagation_item *items, size_t count, unsigned ch
 			if (done[i][n] || ns->addr_count == 0 || used + 8 >= size)
 				continue;
 			used += (size_t)snprintf(buf + used, size - used, "%s%s for %s (%s)", used > 0 ? ", " : "",
-			    ns->name, items[i].fqdn, why[i] + n * 32);
+			    ns->name, items[i].fqdn, reasons[i] + n * 32);
 			if (used >= size)
 				used = size - 1;
 		}
@@ -89,7 +89,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
     struct err *e)
 {
 	unsigned char **done = calloc(count, sizeof(*done));
-	char **why = calloc(count, sizeof(*why));
+	char **reasons = calloc(count, sizeof(*reasons));
 	struct dns_exchange *xs = NULL;
 	struct slot *slots = NULL;
 	double start = clock_now();
@@ -103,7 +103,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 	enum status st = ST_OK;
 	int rounds = 0;
 
-	if (done == NULL || why == NULL) {
+	if (done == NULL || reasons == NULL) {
 		st = err_set(e, ST_SYSTEM, "out of memory");
 		goto out;
 	}
@@ -111,14 +111,14 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 		size_t n;
 
 		done[i] = calloc(items[i].servers->count + 1, 1);
-		why[i] = calloc(items[i].servers->count + 1, 32);
-		if (done[i] == NULL || why[i] == NULL) {
+		reasons[i] = calloc(items[i].servers->count + 1, 32);
+		if (done[i] == NULL || reasons[i] == NULL) {
 			st = err_set(e, ST_SYSTEM, "out of memory");
 			goto out;
 		}
 		for (n = 0; n < items[i].servers->count; n++) {
 			total += (size_t)items[i].servers->items[n].addr_count;
-			snprintf(why[i] + n * 32, 32, "no answer yet");
+			snprintf(reasons[i] + n * 32, 32, "no answer yet");
 		}
 	}
 	xs = calloc(total + 1, sizeof(*xs));
@@ -164,13 +164,14 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 		if (st != ST_OK)
 			goto out;
 
-		/* A nameserver is done when one address serves the value and none that answered lacks it. */
+		/* A nameserver is done when one address serves the value and no responding address lacks it. */
 		for (k = 0; k < used;) {
 			size_t item = slots[k].item;
 			size_t n = slots[k].ns;
 			int serves = 0;
 			int lacks = 0;
 			int refused = 0;
+			const char *reason;
 
 			for (; k < used && slots[k].item == item && slots[k].ns == n; k++) {
 				enum answer a = classify(&xs[k], items[item].value);
@@ -184,10 +185,15 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 				done[item][n] = 1;
 				log_debug("%s serves %s", items[item].servers->items[n].name, items[item].fqdn);
 			}
-			snprintf(why[item] + n * 32, 32, "%s",
-			    lacks ? "value not served yet" : refused ? "refused or not authoritative" : "no answer");
+			if (lacks)
+				reason = "value not served yet";
+			else if (refused)
+				reason = "refused or not authoritative";
+			else
+				reason = "no answer";
+			snprintf(reasons[item] + n * 32, 32, "%s", reason);
 		}
-		describe_missing(items, count, done, why, missing, sizeof(missing));
+		describe_missing(items, count, done, reasons, missing, sizeof(missing));
 		if (missing[0] == '\0')
 			break;
 		if (clock_now() + interval > deadline) {
@@ -210,11 +216,11 @@ out:
 	for (i = 0; i < count; i++) {
 		if (done != NULL)
 			free(done[i]);
-		if (why != NULL)
-			free(why[i]);
+		if (reasons != NULL)
+			free(reasons[i]);
 	}
 	free(done);
-	free(why);
+	free(reasons);
 	free(xs);
 	free(slots);
 	return st;

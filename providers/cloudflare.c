@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cloudflare_response.h"
 #include "http.h"
 #include "ini.h"
 #include "log.h"
@@ -36,12 +37,6 @@ struct cloudflare {
 	char zone_name[DOMAIN_MAX + 1];	/* configured zone name, "" when absent */
 };
 
-/* One Cloudflare error: code and message from the first entry of "errors". */
-struct cf_error {
-	long code;
-	long chain_code;		/* first code of error_chain, 0 when absent */
-	char message[256];
-};
 
 static const struct http_retry_policy cf_retry = {
 	.max_attempts = 5,
@@ -227,87 +222,6 @@ should_retry(void *ctx, const struct http_response *resp)
 	return resp->status == 429 || resp->status >= 500;
 }
 
-/* Fills ce from the first entry of "errors" (and its error_chain). */
-static void
-parse_error(json_t *root, struct cf_error *ce)
-{
-	json_t *first = json_array_get(json_object_get(root, "errors"), 0);
-	json_t *chain = json_array_get(json_object_get(first, "error_chain"), 0);
-	const char *message = json_string_value(json_object_get(first, "message"));
-	char raw[256];
-
-	memset(ce, 0, sizeof(*ce));
-	ce->code = (long)json_integer_value(json_object_get(first, "code"));
-	ce->chain_code = (long)json_integer_value(json_object_get(chain, "code"));
-	if (message == NULL)
-		message = "(no message)";
-	snprintf(raw, sizeof(raw), "%s", message);
-	log_escape(ce->message, sizeof(ce->message), raw, strlen(raw));
-}
-
-/* Turns a Cloudflare error into a status and a message that says what to do. */
-static enum status
-explain_error(const struct cf_error *ce, long http_status, const char *what, struct err *e)
-{
-	switch (ce->code) {
-	case 6003:
-	case 6100:
-	case 6101:
-	case 6102:
-	case 6103:
-	case 6111:
-		return err_set(e, ST_AUTH,
-		    "%s: Cloudflare rejected the request headers (code %ld/%ld: %s); the credentials are malformed, often an API token given as a Global API Key or the reverse: put a token in CLOUDFLARE_DNS_API_TOKEN, a Global API Key in CLOUDFLARE_API_KEY with CLOUDFLARE_EMAIL",
-		    what, ce->code, ce->chain_code, ce->message);
-	case 9103:
-		return err_set(e, ST_AUTH,
-		    "%s: Cloudflare does not know this email and Global API Key (code 9103: %s); check CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
-		    what, ce->message);
-	case 9106:
-	case 9107:
-	case 9109:
-		return err_set(e, ST_AUTH,
-		    "%s: Cloudflare rejected the API token (code %ld: %s); check that the token is current and, if it has an IP address filter, that it allows this host",
-		    what, ce->code, ce->message);
-	case 10000:
-	case 9300:
-	case 1009:
-		return err_set(e, ST_PERMISSION,
-		    "%s: Cloudflare denied permission (code %ld: %s); the API token needs the Zone:DNS:Edit permission for this zone, and Zone:Zone:Read to look zones up (or pass --zone-id)",
-		    what, ce->code, ce->message);
-	case 7000:
-	case 7003:
-		return err_set(e, ST_NOT_FOUND,
-		    "%s: Cloudflare has no such zone (code %ld: %s); check the zone id given with --zone-id or CF_Zone_ID",
-		    what, ce->code, ce->message);
-	case 81044:
-		return err_set(e, ST_NOT_FOUND, "%s: the record does not exist (code 81044)", what);
-	case 81053:
-	case 81054:
-	case 81055:
-		return err_set(e, ST_CONFLICT, "%s: a CNAME record already exists at that name (code %ld: %s)", what,
-		    ce->code, ce->message);
-	case 81057:
-	case 81058:
-		return err_set(e, ST_EXISTS, "%s: an identical record already exists (code %ld)", what, ce->code);
-	case 1004:
-	case 9000:
-	case 9005:
-	case 9021:
-	case 9100:
-		return err_set(e, ST_USAGE, "%s: Cloudflare rejected the record (code %ld: %s)", what, ce->code,
-		    ce->message);
-	case 10100:
-		return err_set(e, ST_TRANSIENT,
-		    "%s: Cloudflare's rate limit was reached (code 10100: %s); the limit is 1200 requests per 5 minutes per user, try again in 5 minutes",
-		    what, ce->message);
-	default:
-		return err_set(e, http_status == 403 || http_status == 401 ? ST_PERMISSION : ST_PROTOCOL,
-		    "%s: Cloudflare answered HTTP %ld with error code %ld: %s", what, http_status, ce->code,
-		    ce->message);
-	}
-}
-
 /*
  * Sends one API request with retries and returns the parsed envelope in
  * *root when "success" is true. what names the operation for messages.
@@ -323,11 +237,7 @@ cf_call(struct cloudflare *cf, const char *method, const char *path, json_t *bod
 	const char *headers[5];
 	struct http_request req;
 	struct http_response resp;
-	struct cf_error ce;
 	char *body_text = NULL;
-	json_error_t jerr;
-	json_t *parsed = NULL;
-	json_t *success;
 	enum status st;
 	int n = 0;
 
@@ -361,31 +271,12 @@ cf_call(struct cloudflare *cf, const char *method, const char *path, json_t *bod
 	req.body = body_text;
 
 	st = http_send_retry(cf->http, &req, &cf_retry, NULL, should_retry, cf, what, &resp, e);
-	if (st != ST_OK)
-		goto out;
-	parsed = json_loadb(resp.body, resp.body_len, 0, &jerr);
-	success = json_object_get(parsed, "success");
-	if (!json_is_object(parsed) || !json_is_boolean(success)) {
-		char shown[160];
-
-		log_escape(shown, sizeof(shown), resp.body, resp.body_len);
-		st = err_set(e, resp.status >= 500 ? ST_TRANSIENT : ST_PROTOCOL,
-		    "%s: Cloudflare answered HTTP %ld with a body that is not an API response: %s", what, resp.status,
-		    shown);
-		goto out;
-	}
-	if (!json_is_true(success) || resp.status >= 300) {
-		parse_error(parsed, &ce);
-		st = explain_error(&ce, resp.status, what, e);
-		goto out;
-	}
-	*root = parsed;
-	parsed = NULL;
+	if (st == ST_OK)
+		st = cf_response_parse(resp.body, resp.body_len, resp.status, what, root, e);
 out:
 	OPENSSL_cleanse(auth1, sizeof(auth1));
 	OPENSSL_cleanse(auth2, sizeof(auth2));
 	free(body_text);
-	json_decref(parsed);
 	http_response_free(&resp);
 	return st;
 }
@@ -412,34 +303,6 @@ query_escape(const char *in, char *out, size_t size)
 	out[used] = '\0';
 }
 
-/* Returns the number of pages from result_info, or 1 when it is absent. */
-static long
-total_pages(json_t *root)
-{
-	json_t *info = json_object_get(root, "result_info");
-	json_t *pages = json_object_get(info, "total_pages");
-
-	return json_is_integer(pages) ? (long)json_integer_value(pages) : 1;
-}
-
-static enum status
-copy_zone(json_t *obj, struct zone *zone, const char *what, struct err *e)
-{
-	const char *id = json_string_value(json_object_get(obj, "id"));
-	const char *name = json_string_value(json_object_get(obj, "name"));
-	size_t i;
-
-	if (id == NULL || name == NULL || id[0] == '\0' || strlen(id) >= sizeof(zone->id) ||
-	    strlen(name) >= sizeof(zone->name))
-		return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a zone without a valid id or name", what);
-	snprintf(zone->id, sizeof(zone->id), "%s", id);
-	snprintf(zone->name, sizeof(zone->name), "%s", name);
-	for (i = 0; zone->name[i] != '\0'; i++)
-		if (zone->name[i] >= 'A' && zone->name[i] <= 'Z')
-			zone->name[i] = (char)(zone->name[i] - 'A' + 'a');
-	return ST_OK;
-}
-
 static enum status
 zone_by_id(struct cloudflare *cf, struct zone *zone, struct err *e)
 {
@@ -450,7 +313,7 @@ zone_by_id(struct cloudflare *cf, struct zone *zone, struct err *e)
 	snprintf(path, sizeof(path), "/zones/%s", cf->zone_id);
 	st = cf_call(cf, "GET", path, NULL, "reading the configured zone", &root, e);
 	if (st == ST_OK)
-		st = copy_zone(json_object_get(root, "result"), zone, "reading the configured zone", e);
+		st = cf_response_zone_object(json_object_get(root, "result"), zone, "reading the configured zone", e);
 	json_decref(root);
 	return st;
 }
@@ -463,9 +326,6 @@ zone_by_name(struct cloudflare *cf, const char *name, struct zone *zone, struct 
 	char path[1024];
 	char what[DOMAIN_MAX + 64];
 	json_t *root = NULL;
-	json_t *result;
-	json_t *item;
-	size_t i;
 	enum status st;
 
 	query_escape(name, escaped, sizeof(escaped));
@@ -474,21 +334,7 @@ zone_by_name(struct cloudflare *cf, const char *name, struct zone *zone, struct 
 	st = cf_call(cf, "GET", path, NULL, what, &root, e);
 	if (st != ST_OK)
 		return st;
-	result = json_object_get(root, "result");
-	if (!json_is_array(result)) {
-		json_decref(root);
-		return err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no result list", what);
-	}
-	st = ST_NOT_FOUND;
-	json_array_foreach(result, i, item) {
-		const char *found = json_string_value(json_object_get(item, "name"));
-
-		/* The filter is exact, but check anyway: a zone must never be chosen by a looser match. */
-		if (found != NULL && strcasecmp(found, name) == 0) {
-			st = copy_zone(item, zone, what, e);
-			break;
-		}
-	}
+	st = cf_response_zone(root, name, zone, what, e);
 	json_decref(root);
 	return st;
 }
@@ -563,8 +409,6 @@ cloudflare_list_records(void *state, const struct zone *zone, const char *fqdn, 
 	snprintf(what, sizeof(what), "listing records at %s", fqdn);
 	for (page = 1; page <= pages; page++) {
 		json_t *root = NULL;
-		json_t *item;
-		size_t i;
 
 		if (page > CF_MAX_PAGES) {
 			st = err_set(e, ST_PROTOCOL, "%s: Cloudflare returned more than %d pages; giving up", what,
@@ -576,30 +420,7 @@ cloudflare_list_records(void *state, const struct zone *zone, const char *fqdn, 
 		st = cf_call(cf, "GET", path, NULL, what, &root, e);
 		if (st != ST_OK)
 			break;
-		if (!json_is_array(json_object_get(root, "result"))) {
-			json_decref(root);
-			st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no result list", what);
-			break;
-		}
-		json_array_foreach(json_object_get(root, "result"), i, item) {
-			const char *id = json_string_value(json_object_get(item, "id"));
-			const char *type = json_string_value(json_object_get(item, "type"));
-			const char *name = json_string_value(json_object_get(item, "name"));
-			const char *content = json_string_value(json_object_get(item, "content"));
-
-			if (id == NULL || type == NULL || name == NULL || content == NULL) {
-				st = err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a record without id, type, name or content", what);
-				break;
-			}
-			/* The name filter is exact; records of other names are dropped all the same. */
-			if (strcasecmp(name, fqdn) != 0)
-				continue;
-			st = record_list_add(out, id, type, name, content,
-			    (int)json_integer_value(json_object_get(item, "ttl")), e);
-			if (st != ST_OK)
-				break;
-		}
-		pages = total_pages(root);
+		st = cf_response_records(root, fqdn, out, &pages, what, e);
 		json_decref(root);
 		if (st != ST_OK)
 			break;

@@ -4,9 +4,10 @@ Written from Cloudflare's public API description and observed responses, not
 from the hooks' code. Every response uses the v4 envelope
 {"success", "errors", "messages", "result", "result_info"?}.
 
-Error codes whose meaning and HTTP status were seen in Cloudflare answers:
-6003 (with error_chain 6111/6102/6103), 9103, 9109, 10000, 7003/7000,
-81044, 81053, 81054, 81058. The others below are marked unverified.
+Error codes taken from observed Cloudflare responses: 6003 (with error_chain
+6111/6102/6103), 9103, 9109, 10000, 7003/7000, 81044, 81053, 81054, 81058.
+The HTTP status that goes with 9103, 7003 and 81044 is unverified, and so
+are the codes in the CODE_* block below.
 """
 
 import hashlib
@@ -49,7 +50,7 @@ CODE_INVALID_TTL = 9021  # seen nested in a 1004 error_chain before 2024-10
 
 
 class ApiError(Exception):
-    """An error answer: HTTP status plus one or more Cloudflare error objects."""
+    """An error response: HTTP status plus one or more Cloudflare error objects."""
 
     def __init__(self, status, code, message, error_chain=None, more_errors=None):
         super().__init__(message)
@@ -228,7 +229,7 @@ class CloudflareApi:
     # -- routing ----------------------------------------------------------
 
     def handle(self, request, log_info):
-        """Answer one request under /client/v4; return (status, payload).
+        """Handle one request under /client/v4 and return (status, payload).
 
         Fills log_info with the auth scheme and credential name.
         """

@@ -9,7 +9,7 @@ A fault is a JSON object posted to /_mock/fault:
 method   HTTP method to match, "*" (default) for any
 path     regular expression searched (re.search) in the request path, which
          includes the /client/v4 prefix; default matches every path
-kind     what happens instead of the normal answer (default "status"):
+kind     what happens instead of the normal response (default "status"):
            status          error envelope with `status`, `code`, `message`;
                            `retry_after` adds a Retry-After header
            html            `status` with an HTML body, like Cloudflare's edge
@@ -39,7 +39,7 @@ import time
 MAX_WAIT_SECONDS = 600
 
 DEFAULT_CODES = {
-    # NOTE: 10100 for HTTP 429 comes from a community answer and is not
+    # NOTE: 10100 for HTTP 429 comes from a community forum reply and is not
     # confirmed by Cloudflare's documentation.
     429: (10100, "More than 1200 requests per 300 seconds reached. "
                  "Please wait and consider throttling your request speed"),

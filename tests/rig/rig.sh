@@ -12,9 +12,9 @@
 #
 # Usage: rig.sh start|stop|status|env
 #   start   stop leftovers of an earlier rig, then start everything and wait
-#           until every server answers (at most RIG_READY_TIMEOUT seconds each)
+#           until every server responds (at most RIG_READY_TIMEOUT seconds each)
 #   stop    stop every process that start recorded in a pid file
-#   status  print the state of each server; exit 0 only if all answer
+#   status  print the state of each server; exit 0 only if all respond
 #   env     print the export lines that tests source (see tests/lib.sh)
 # Needs root (port 53) and the packages that tests/deps.sh installs.
 set -euo pipefail
@@ -144,9 +144,12 @@ stop_all() {
 wait_ready() {
     local name=$1 description=$2
     shift 2
-    local deadline=$((SECONDS + READY_TIMEOUT))
+    local deadline=$((SECONDS + READY_TIMEOUT)) pid
+    pid=$(<"$(pid_file "$name")")
     until "$@" >/dev/null 2>&1; do
-        if ! running_pid "$name" >/dev/null; then
+        # kill -0 and not running_pid: until setsid has exec'd the server,
+        # the child's command line is still that of this script.
+        if ! kill -0 "$pid" 2>/dev/null; then
             log "$name exited during start; last lines of $LOG_DIR/$name.log:"
             tail -n 20 "$LOG_DIR/$name.log" >&2 || true
             return 1
@@ -158,6 +161,34 @@ wait_ready() {
         fi
         sleep 0.1
     done
+}
+
+# Fail when another process already listens on one of the rig's addresses.
+# knotd binds with SO_REUSEPORT, so a second knotd would share the port with
+# the first one, and the readiness checks would pass against the wrong server.
+require_free_ports() {
+    "$PYTHON" - "$NS1_ADDR:53/udp" "$NS1_ADDR:53/tcp" "$NS2_ADDR:53/udp" "$NS2_ADDR:53/tcp" \
+        "$PEBBLE_LISTEN/tcp" "$PEBBLE_MANAGEMENT_LISTEN/tcp" "$MOCK_HOST:$MOCK_PORT/tcp" <<'PY'
+import socket, sys
+busy = []
+for endpoint in sys.argv[1:]:
+    address, protocol = endpoint.split("/")
+    host, port = address.rsplit(":", 1)
+    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, kind) as probe:
+        if kind == socket.SOCK_STREAM:
+            # Lets bind pass over TIME_WAIT connections of a stopped server
+            # while a listening socket still makes it fail.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError:
+            busy.append(endpoint)
+if busy:
+    print("rig: error: already in use by another process: " + ", ".join(busy)
+          + "; stop that process (another rig? see its RIG_DIR) and retry", file=sys.stderr)
+    sys.exit(1)
+PY
 }
 
 # ---------------------------------------------------------------------------
@@ -246,7 +277,7 @@ EOF
     } >"$dir/knot.conf"
 }
 
-# True when the server answers authoritatively for every rig zone.
+# Succeed when the server serves every rig zone authoritatively.
 knot_serves_all_zones() {
     local address=$1 zone answer
     for zone in "${ZONES[@]}"; do
@@ -283,7 +314,7 @@ write_pebble_conf() {
 EOF
 }
 
-pebble_answers() {
+pebble_responds() {
     curl -fsS --max-time 2 --cacert "$CA_DIR/ca.pem" "https://$PEBBLE_LISTEN/dir"
 }
 
@@ -293,7 +324,7 @@ start_pebble() {
     # it from rejecting valid nonces at random, so runs are repeatable.
     spawn pebble env PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
         pebble -config "$RIG_DIR/pebble/pebble-config.json" -dnsserver "$NS2_ADDR:53"
-    wait_ready pebble "ACME directory" pebble_answers
+    wait_ready pebble "ACME directory" pebble_responds
 }
 
 # ---------------------------------------------------------------------------
@@ -329,7 +360,7 @@ write_mock_accounts() {
 EOF
 }
 
-mock_answers() {
+mock_responds() {
     curl -fsS --max-time 2 --cacert "$CA_DIR/ca.pem" "https://$MOCK_HOST:$MOCK_PORT/_mock/config"
 }
 
@@ -339,9 +370,8 @@ start_mock() {
         --listen "$MOCK_HOST:$MOCK_PORT" \
         --cert "$CA_DIR/server.pem" --key "$CA_DIR/server.key" \
         --accounts "$RIG_DIR/mock/cloudflare-accounts.json" \
-        --dns-server "$NS1_ADDR" --dns-server "$NS2_ADDR" \
-        --log-file "$LOG_DIR/mock-requests.log"
-    wait_ready mock "control API" mock_answers
+        --dns-server "$NS1_ADDR" --dns-server "$NS2_ADDR"
+    wait_ready mock "control API" mock_responds
 }
 
 # ---------------------------------------------------------------------------
@@ -352,6 +382,7 @@ cmd_start() {
     stop_all
     rm -rf "$CA_DIR" "$RIG_DIR/ns1" "$RIG_DIR/ns2" "$RIG_DIR/pebble" "$RIG_DIR/mock" "$LOG_DIR"
     mkdir -p "$LOG_DIR" "$PID_DIR"
+    require_free_ports || exit 1
 
     make_ca
     if ! { start_knot ns1 "$NS1_ADDR" &&
@@ -377,8 +408,8 @@ cmd_status() {
         if ! pid=$(running_pid "$name"); then
             state="not running"
             all_up=1
-        elif ! component_answers "$name"; then
-            state="running (pid $pid) but not answering"
+        elif ! component_responds "$name"; then
+            state="running (pid $pid) but not responding"
             all_up=1
         else
             state="running (pid $pid)"
@@ -388,12 +419,12 @@ cmd_status() {
     return "$all_up"
 }
 
-component_answers() {
+component_responds() {
     case $1 in
         ns1) knot_serves_all_zones "$NS1_ADDR" ;;
         ns2) knot_serves_all_zones "$NS2_ADDR" ;;
-        pebble) pebble_answers >/dev/null 2>&1 ;;
-        mock) mock_answers >/dev/null 2>&1 ;;
+        pebble) pebble_responds >/dev/null 2>&1 ;;
+        mock) mock_responds >/dev/null 2>&1 ;;
     esac
 }
 

@@ -1,0 +1,64 @@
+/*
+ * A client of the Alibaba Cloud DNS RPC API, version 2015-01-09
+ * (https://help.aliyun.com/document_detail/29739.html): signed GET requests
+ * with Format=JSON, bounded retries, and errors classified by their Code.
+ */
+#ifndef DNS01_ALIDNS_API_H
+#define DNS01_ALIDNS_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "alidns_credentials.h"
+#include "alidns_sign.h"
+#include "config.h"
+#include "http.h"
+#include "status.h"
+
+#define ALIDNS_DEFAULT_ENDPOINT "https://alidns.aliyuncs.com/"
+#define ALIDNS_API_VERSION "2015-01-09"
+
+struct alidns_client {
+	struct http_client *http;
+	char endpoint[512];		/* https URL ending in '/' */
+	struct alidns_credentials creds;
+};
+
+/* The fields of an error response; empty strings where the body had none. */
+struct alidns_error {
+	long http_status;
+	char code[96];
+	char message[320];		/* escaped for printing */
+	char request_id[96];
+};
+
+/*
+ * Loads the credentials and the endpoint (ALIBABA_CLOUD_DNS_ENDPOINT, else
+ * alidns.endpoint in the configuration file, else ALIDNS_DEFAULT_ENDPOINT;
+ * a host name or an https:// URL) and creates the HTTPS client.
+ */
+enum status alidns_client_open(struct alidns_client *client, const struct config *cfg, struct err *e);
+
+void alidns_client_close(struct alidns_client *client);
+
+/*
+ * Calls action with the business parameters params (without the common
+ * ones, which this adds and signs, fresh for every attempt). Retries
+ * throttling, LastOperationNotFinished, 5xx answers and transport errors
+ * with capped backoff, and SignatureNonceUsed once. what names the operation
+ * in messages. On success sets *root to the parsed JSON answer (release with
+ * json_decref). On an API error fills ae (when not NULL) and returns the
+ * status that alidns_explain_error gives.
+ */
+enum status alidns_call(struct alidns_client *client, const char *action, const struct alidns_param *params,
+    size_t count, const char *what, json_t **root, struct alidns_error *ae, struct err *e);
+
+/*
+ * Maps an error response to a status and an actionable message in e that
+ * names the Code, the RequestId and the next step. source names where the
+ * credentials came from.
+ */
+enum status alidns_explain_error(const struct alidns_error *ae, const char *action, const char *source,
+    const char *what, struct err *e);
+
+#endif

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages that building and testing dns01-hooks needs.
+# Runs as root. Does nothing (and never calls apt-get) when every package is
+# already installed; otherwise runs `apt-get update` once and installs only
+# the missing packages.
+set -euo pipefail
+
+PACKAGES=(
+    # build
+    gcc clang make pkg-config
+    libcurl4-openssl-dev libssl-dev libjansson-dev libidn2-dev libcmocka-dev
+    # test rig: DNS servers and tools, ACME test CA and client, mock, helpers
+    knot knot-dnsutils pebble certbot openssl python3 curl
+)
+
+# One dpkg-query call for all packages; it lists the known ones even when
+# it exits non-zero because some are unknown.
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
+missing=()
+for package in "${PACKAGES[@]}"; do
+    grep -qx "$package installed" <<<"$installed" || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+if ((EUID != 0)); then
+    echo "deps: missing packages: ${missing[*]}; run tests/deps.sh as root" >&2
+    exit 1
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
