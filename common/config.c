@@ -97,7 +97,7 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	    "  --validation V             TXT value (CERTBOT_VALIDATION)\n"
 	    "\n"
 	    "Options:\n"
-	    "  --provider NAME            DNS provider API: cloudflare (DNS01_PROVIDER)\n"
+	    "  --provider NAME            DNS provider API: alidns or cloudflare (DNS01_PROVIDER)\n"
 	    "  --credentials FILE         provider credentials file, mode 0600\n"
 	    "  --config FILE              configuration file (DNS01_CONFIG; default\n"
 	    "                             " SYSTEM_CONFIG_FILE " for root,\n"
@@ -156,7 +156,8 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 {
 	int c;
 
-	optind = 1;
+	/* 0 also resets glibc's position inside a group of short options. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":vqhV", long_options, NULL)) != -1) {
 		switch (c) {

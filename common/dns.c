@@ -460,6 +460,8 @@ dns_txt_join(const unsigned char *rdata, size_t rdlen, char *out, size_t size)
 	size_t off = 0;
 	size_t used = 0;
 
+	if (size == 0)
+		return -1;
 	while (off < rdlen) {
 		size_t n = rdata[off++];
 

@@ -106,7 +106,10 @@ http_parse_retry_after(const char *value, long long now)
 	while (isspace((unsigned char)*value))
 		value++;
 	if (isdigit((unsigned char)*value)) {
-		seconds = strtod(value, &end);
+		/* delay-seconds is 1*DIGIT (RFC 9110 section 10.2.3): no sign, fraction or exponent. */
+		seconds = 0;
+		for (end = (char *)value; isdigit((unsigned char)*end) && seconds < 1e9; end++)
+			seconds = seconds * 10 + (*end - '0');
 		while (isspace((unsigned char)*end))
 			end++;
 		return *end == '\0' ? seconds : -1;
@@ -115,6 +118,10 @@ http_parse_retry_after(const char *value, long long now)
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	if (end == NULL)
+		return -1;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0')
 		return -1;
 	seconds = (double)(timegm(&tm) - now);
 	return seconds > 0 ? seconds : 0;

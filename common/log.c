@@ -40,27 +40,33 @@ log_msg(enum log_level level, const char *fmt, ...)
 	fprintf(stderr, "%s: %s%s\n", log_progname, tag, line);
 }
 
+static int
+is_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
 char *
 log_escape(char *dst, size_t dstsize, const char *src, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t total = 0;
+	size_t limit;
 	size_t out = 0;
 	size_t i;
 
 	if (dstsize == 0)
 		return dst;
+	for (i = 0; i < len; i++)
+		total += is_plain((unsigned char)src[i]) ? 1 : 4;
+	/* Room for "..." is kept only when the escaped text does not fit whole. */
+	limit = total < dstsize ? dstsize - 1 : (dstsize > 4 ? dstsize - 4 : 0);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)src[i];
-		int plain = c >= 0x20 && c < 0x7f && c != '\\';
 
-		if (out + (plain ? 1 : 4) + 4 > dstsize) {
-			if (out + 4 <= dstsize) {
-				memcpy(dst + out, "...", 3);
-				out += 3;
-			}
+		if (out + (is_plain(c) ? 1 : 4) > limit)
 			break;
-		}
-		if (plain) {
+		if (is_plain(c)) {
 			dst[out++] = (char)c;
 		} else {
 			dst[out++] = '\\';
@@ -68,6 +74,10 @@ log_escape(char *dst, size_t dstsize, const char *src, size_t len)
 			dst[out++] = hex[c >> 4];
 			dst[out++] = hex[c & 15];
 		}
+	}
+	if (i < len && out + 3 < dstsize) {
+		memcpy(dst + out, "...", 3);
+		out += 3;
 	}
 	dst[out] = '\0';
 	return dst;

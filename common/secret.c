@@ -124,7 +124,11 @@ secret_from_env(const char *name, char **out, struct err *e)
 		if (*out == NULL)
 			return err_set(e, ST_SYSTEM, "out of memory");
 		secret_trim(*out);
-		return ST_OK;
+		if ((*out)[0] != '\0')
+			return ST_OK;
+		/* Only whitespace: treat as unset, so the next source is tried. */
+		secret_free(*out);
+		*out = NULL;
 	}
 	snprintf(file_var, sizeof(file_var), "%s_FILE", name);
 	path = getenv(file_var);

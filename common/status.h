@@ -36,7 +36,7 @@ struct err {
 enum status err_set(struct err *e, enum status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Prepends "prefix: " to the message already in e; returns e->status. */
+/* Prepends "prefix: " to the message already in e (not NULL); returns e->status. */
 enum status err_prefix(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

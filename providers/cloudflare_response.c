@@ -51,15 +51,19 @@ explain_error(const struct cf_error *ce, long http_status, const char *what, str
 		    what, ce->message);
 	case 9106:
 	case 9107:
-	case 9109:
 		return err_set(e, ST_AUTH,
-		    "%s: Cloudflare rejected the API token (code %ld: %s); check that the token is current and, if it has an IP address filter, that it allows this host",
+		    "%s: Cloudflare rejected the request (code %ld: %s); the email or the key is missing: set both CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, or use an API token",
 		    what, ce->code, ce->message);
+	case 9109:
+		/* Seen both for an invalid token and for a token that lacks a permission, so not fatal to a zone lookup. */
+		return err_set(e, ST_PERMISSION,
+		    "%s: Cloudflare refused the API token (code 9109: %s); the token is invalid, is used from an address its IP filter does not allow, or lacks a permission: listing zones needs Zone:Zone:Read, otherwise pass --zone-id",
+		    what, ce->message);
 	case 10000:
 	case 9300:
 	case 1009:
 		return err_set(e, ST_PERMISSION,
-		    "%s: Cloudflare denied permission (code %ld: %s); the API token needs the Zone:DNS:Edit permission for this zone, and Zone:Zone:Read to look zones up (or pass --zone-id)",
+		    "%s: Cloudflare rejected the credentials or denied permission (code %ld: %s); check the token: it needs the Zone:DNS:Edit permission for this zone, and Zone:Zone:Read to look zones up (or pass --zone-id)",
 		    what, ce->code, ce->message);
 	case 7000:
 	case 7003:

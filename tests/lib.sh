@@ -52,7 +52,7 @@ lib_begin_test() {
     trap 'lib_on_error $? "$BASH_COMMAND" "${BASH_SOURCE[0]##*/}:$LINENO"' ERR
     : "${TEST_TMPDIR:?TEST_TMPDIR must be set by the runner}"
     mkdir -p "$TEST_TMPDIR"
-    mock_reset
+    mock_reset ""
 }
 
 # Shorten long text for a failure message.
@@ -112,7 +112,10 @@ assert_exit() {
 }
 
 # wait_until SECONDS DESCRIPTION COMMAND [ARG...]
-# Poll a command every 0.2 s until it succeeds; fail after SECONDS.
+# Poll a command every 0.2 s until it succeeds; fail after SECONDS. The
+# arguments are expanded once, so to poll a changing value such as
+# $(mock_count ...), pass a function or quote the check for eval:
+#   wait_until 20 "a record listing" eval '(($(mock_count GET /dns_records) >= 1))'
 wait_until() {
     local seconds=$1 description=$2
     shift 2
@@ -225,13 +228,13 @@ dns_server_address() {
     esac
 }
 
-# dns_query SERVER NAME TYPE: print the data of the answer records of that
+# dns_query SERVER NAME TYPE: print the data of the answer-section records of that
 # name and type, one per line; TXT as the concatenated string value, names
 # without the final dot. Fails unless the response code is NOERROR or NXDOMAIN.
 dns_query() {
     local server name=$2 type=$3 output
     server=$(dns_server_address "$1")
-    output=$(kdig @"$server" "$name" "$type" +norecurse +tcp +timeout=2 +retry=1 2>&1) ||
+    output=$(kdig @"$server" "$name" "$type" +norecurse +noidn +tcp +timeout=2 +retry=1 2>&1) ||
         fail "kdig @$server $name $type failed: $(lib_excerpt "$output" 400)"
     "$LIB_PYTHON" "$LIB_REPO/tests/rig/kdig_answer.py" "$name" "$type" <<<"$output" ||
         fail "DNS query @$server $name $type: $(lib_excerpt "$output" 600)"

@@ -64,6 +64,7 @@ run_one() {
     rm -rf "$TEST_TMPDIR" "$TEST_FAIL_REASON_FILE"
     mkdir -p "$TEST_TMPDIR"
 
+    # shellcheck disable=SC2016  # expanded by the inner bash
     timeout --kill-after=10 "$TEST_TIMEOUT" bash -c '
         set -Eeuo pipefail
         source "$1"
@@ -81,7 +82,7 @@ run_one() {
     if ((status == 124 || status == 137)); then
         reason="timed out after $TEST_TIMEOUT s"
     elif [[ -s $TEST_FAIL_REASON_FILE ]]; then
-        reason=$(<"$TEST_FAIL_REASON_FILE")
+        reason=$(tr '\n' ' ' <"$TEST_FAIL_REASON_FILE" | sed 's/ *$//')
     else
         reason="exit status $status"
     fi
@@ -111,6 +112,7 @@ main() {
     fi
 
     # Close the lock descriptor in the rig's servers, so they never hold it.
+    export RIG_LOCK_HELD=1
     if ! "$RIG" status >/dev/null 2>&1 9>&-; then
         "$RIG" start 9>&- || {
             echo "the rig did not start; see $RIG_DIR/logs" >&2

@@ -105,6 +105,10 @@ test_existing_identical_record_reused() {
     assert_eq "" "$(dns_txt ns1 "$APEX")" "TXT on ns1 after cleanup"
 }
 
+fault_fired() {
+    [[ $(lib_mock_call GET fault | json_query 'len([f for f in data if f["fired"]])') -ge 1 ]]
+}
+
 # C06: the record appears between listing and creating; 81058 means it exists.
 test_duplicate_code_treated_as_success() {
     require_hooks
@@ -114,9 +118,10 @@ test_duplicate_code_treated_as_success() {
     mock_fault '{"method": "POST", "path": "/dns_records$", "kind": "delay", "seconds": 3}'
     auth example.test "$V1" >"$TEST_TMPDIR/auth.out" 2>"$TEST_TMPDIR/auth.err" &
     local pid=$!
-    wait_until 20 "the hook's record listing" test "$(mock_count GET '/dns_records')" -ge 1
+    # The delay fault has fired once the hook's POST is held; our own POST below then passes untouched.
+    wait_until 20 "the hook's POST to reach the delay fault" fault_fired
     curl -sS --cacert "$RIG_CA" -H "Authorization: Bearer $CF_TEST_TOKEN" -H 'Content-Type: application/json' \
-        --data-binary "{\"type\":\"TXT\",\"name\":\"$APEX\",\"content\":\"$V1\",\"ttl\":120}" \
+        --data-binary "{\"type\":\"TXT\",\"name\":\"$APEX\",\"content\":\"\\\"$V1\\\"\",\"ttl\":120}" \
         "$CLOUDFLARE_BASE_URL/zones/$zone_id/dns_records" >/dev/null
     local status=0
     wait "$pid" || status=$?
@@ -240,7 +245,8 @@ test_bad_token_not_retried() {
     use_cloudflare_token wrong-token
     assert_exit 1 auth example.test "$V1"
     assert_eq 1 "$(mock_count '*' '.')" "API requests"
-    assert_contains "$(cat "$LAST_STDERR")" "rejected" "message"
+    assert_contains "$(cat "$LAST_STDERR")" "rejected the credentials" "message"
+    assert_contains "$(cat "$LAST_STDERR")" "check the token" "message"
 }
 
 # C21: 429 with Retry-After and 5xx are retried, bounded.

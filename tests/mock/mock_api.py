@@ -327,9 +327,11 @@ class CloudflareApi:
 
     def _list_zones(self, request, credential):
         if "zone.list" not in credential.permissions:
-            # The real API names the permission that the token lacks.
-            raise ApiError(403, 9109, 'Requires permission "com.cloudflare.api.account.zone.list"'
-                                      " to list zones")
+            # Message in the form reported from the real API (cert-manager pull
+            # request 3101). NOTE: the code 9109 that goes with it is unverified.
+            raise ApiError(403, 9109, "Actor 'com.cloudflare.api.token.%s' requires permission "
+                           "'com.cloudflare.api.account.zone.list' to list zones"
+                           % credential.token_id)
         name = self._single_param(request, "name")
         status = self._single_param(request, "status")
         account_id = self._single_param(request, "account.id")

@@ -1,8 +1,8 @@
 """Apply the mock's record changes to the rig's authoritative knotd servers.
 
 Changes go out as RFC 2136 dynamic updates through knsupdate (Knot DNS 3.2).
-The first server receives each change before the API call returns; the other
-servers receive it after a configurable delay, like a provider whose
+The first server receives each change before the API call returns. The other
+servers receive it after a configurable delay, which imitates a provider whose
 authoritative servers do not all update at the same moment.
 """
 

@@ -16,6 +16,8 @@
 #   stop    stop every process that start recorded in a pid file
 #   status  print the state of each server; exit 0 only if all respond
 #   env     print the export lines that tests source (see tests/lib.sh)
+# start and stop wait for the lock that tests/run-integration.sh holds during
+# a run (the runner sets RIG_LOCK_HELD=1 when it calls them itself).
 # Needs root (port 53) and the packages that tests/deps.sh installs.
 set -euo pipefail
 
@@ -110,7 +112,7 @@ running_pid() {
 spawn() {
     local name=$1
     shift
-    setsid "$@" </dev/null >"$LOG_DIR/$name.log" 2>&1 &
+    setsid "$@" </dev/null >"$LOG_DIR/$name.log" 2>&1 8>&- &
     printf '%s\n' "$!" >"$(pid_file "$name")"
 }
 
@@ -132,9 +134,17 @@ stop_component() {
     rm -f "$(pid_file "$name")"
 }
 
+# Stop the rig's own servers and any other server that recorded a pid file
+# in $PID_DIR (such as the alidns mock of tests/rig/alidns.sh), because a new
+# start replaces the CA that they use.
 stop_all() {
-    local name
+    local name file
     for name in "${COMPONENTS[@]}"; do
+        stop_component "$name"
+    done
+    for file in "$PID_DIR"/*.pid; do
+        [[ -e $file ]] || continue
+        name=$(basename "$file" .pid)
         stop_component "$name"
     done
 }
@@ -366,7 +376,7 @@ mock_responds() {
 
 start_mock() {
     write_mock_accounts
-    spawn mock "$PYTHON" "$REPO/tests/mock/cloudflare_mock.py" \
+    spawn mock env PYTHONDONTWRITEBYTECODE=1 "$PYTHON" "$REPO/tests/mock/cloudflare_mock.py" \
         --listen "$MOCK_HOST:$MOCK_PORT" \
         --cert "$CA_DIR/server.pem" --key "$CA_DIR/server.key" \
         --accounts "$RIG_DIR/mock/cloudflare-accounts.json" \
@@ -377,8 +387,21 @@ start_mock() {
 # ---------------------------------------------------------------------------
 # Commands
 
+# Wait until no test run uses the rig; the lock is released when this
+# script exits.
+lock_rig() {
+    [[ -z ${RIG_LOCK_HELD:-} ]] || return 0
+    mkdir -p "$RIG_DIR"
+    exec 8>"$RIG_DIR/run-integration.lock"
+    if ! flock -n 8; then
+        log "waiting for the test run that uses $RIG_DIR to finish (at most 1800 s)"
+        flock -w 1800 8 || die "a test run still holds $RIG_DIR/run-integration.lock"
+    fi
+}
+
 cmd_start() {
     require_tools
+    lock_rig
     stop_all
     rm -rf "$CA_DIR" "$RIG_DIR/ns1" "$RIG_DIR/ns2" "$RIG_DIR/pebble" "$RIG_DIR/mock" "$LOG_DIR"
     mkdir -p "$LOG_DIR" "$PID_DIR"
@@ -398,6 +421,7 @@ cmd_start() {
 }
 
 cmd_stop() {
+    lock_rig
     stop_all
     log "stopped"
 }
@@ -429,6 +453,16 @@ component_responds() {
 }
 
 cmd_env() {
+    # Printed through ${!name} below.
+    # shellcheck disable=SC2034
+    local RIG_CA=$CA_DIR/ca.pem \
+        CLOUDFLARE_BASE_URL=https://$MOCK_HOST:$MOCK_PORT/client/v4 \
+        DNS01_CA_BUNDLE=$CA_DIR/ca.pem \
+        DNS01_RESOLVERS=$NS1_ADDR \
+        MOCK_CONTROL=https://$MOCK_HOST:$MOCK_PORT/_mock \
+        PEBBLE_DIR_URL=https://$PEBBLE_LISTEN/dir \
+        RIG_NS1=$NS1_ADDR \
+        RIG_NS2=$NS2_ADDR
     local name
     for name in RIG_DIR RIG_CA CLOUDFLARE_BASE_URL DNS01_CA_BUNDLE DNS01_RESOLVERS \
         MOCK_CONTROL PEBBLE_DIR_URL RIG_NS1 RIG_NS2 \
@@ -437,15 +471,6 @@ cmd_env() {
         printf 'export %s=%q\n' "$name" "${!name}"
     done
 }
-
-RIG_CA=$CA_DIR/ca.pem
-CLOUDFLARE_BASE_URL=https://$MOCK_HOST:$MOCK_PORT/client/v4
-DNS01_CA_BUNDLE=$RIG_CA
-DNS01_RESOLVERS=$NS1_ADDR
-MOCK_CONTROL=https://$MOCK_HOST:$MOCK_PORT/_mock
-PEBBLE_DIR_URL=https://$PEBBLE_LISTEN/dir
-RIG_NS1=$NS1_ADDR
-RIG_NS2=$NS2_ADDR
 
 case ${1:-} in
     start) cmd_start ;;

@@ -74,7 +74,7 @@ error_codes_classified(void **state)
 	static const struct code_case cases[] = {
 		{ 400, 6003, ST_AUTH },
 		{ 403, 9103, ST_AUTH },
-		{ 403, 9109, ST_AUTH },
+		{ 403, 9109, ST_PERMISSION },
 		{ 403, 10000, ST_PERMISSION },
 		{ 400, 7003, ST_NOT_FOUND },
 		{ 404, 81044, ST_NOT_FOUND },

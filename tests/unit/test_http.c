@@ -63,9 +63,16 @@ static void
 retry_after_date_with_trailing_text(void **state)
 {
 	(void)state;
-	/* Bug: http_parse_retry_after ignores text after the date, so an invalid value yields a delay. */
-	skip();
 	assert_float_equal(http_parse_retry_after(DATE_TEXT " garbage", DATE_TIME - 90), -1, EPSILON);
+}
+
+static void
+retry_after_non_decimal_seconds(void **state)
+{
+	(void)state;
+	assert_float_equal(http_parse_retry_after("0x10", DATE_TIME), -1, EPSILON);
+	assert_float_equal(http_parse_retry_after("1e3", DATE_TIME), -1, EPSILON);
+	assert_float_equal(http_parse_retry_after("1.5", DATE_TIME), -1, EPSILON);
 }
 
 /* Sends one request to url through a fresh client and checks that it is rejected before any connection. */
@@ -155,6 +162,7 @@ main(void)
 		cmocka_unit_test(retry_after_date_in_past),
 		cmocka_unit_test(retry_after_invalid),
 		cmocka_unit_test(retry_after_date_with_trailing_text),
+		cmocka_unit_test(retry_after_non_decimal_seconds),
 		cmocka_unit_test(send_rejects_http),
 		cmocka_unit_test(send_rejects_other_schemes),
 		cmocka_unit_test(send_rejection_shows_log_url),

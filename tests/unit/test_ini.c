@@ -19,7 +19,7 @@ struct collected {
 	char value[MAX_PAIRS][128];
 	int line[MAX_PAIRS];
 	int count;
-	int stop_at;		/* 1-based call number at which the handler returns ST_AUTH; 0 never */
+	int stop_at;		/* 1-based call at which the handler returns ST_AUTH, or 0 for never */
 };
 
 static enum status

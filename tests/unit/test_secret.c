@@ -16,12 +16,12 @@
 
 #include "secret.h"
 
-/* Limit that secret_read_file enforces (1 MiB), restated here so the test fails if it drifts. */
+/* Maximum file size of secret_read_file (1 MiB), restated so that a changed limit fails the test. */
 #define FILE_LIMIT (1024 * 1024)
 
 static char tmpdir[256];
 
-/* Writes len bytes of data to name inside tmpdir with the given mode; stores the full path in path. */
+/* Writes len bytes of data to name inside tmpdir with the given mode and stores the full path in path. */
 static void
 write_file(const char *name, const char *data, size_t len, mode_t mode, char path[PATH_MAX])
 {
