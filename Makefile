@@ -15,7 +15,7 @@ PKGS := libcurl jansson libidn2 openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lresolv
 
-WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS ?= -O2 -g
 HARDEN_CFLAGS := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
@@ -30,7 +30,7 @@ ifeq ($(WERROR),1)
 endif
 
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(HARDEN_CFLAGS) $(CFLAGS) \
-	-Icommon -Iproviders -Iauth-hook $(PKG_CFLAGS)
+	-Icommon -Iproviders -Iauth-hook -Icleanup-hook $(PKG_CFLAGS)
 ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(wildcard common/*.c) $(wildcard providers/*.c)
@@ -41,17 +41,17 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 AUTH_OBJ := $(AUTH_SRC:%.c=$(BUILD)/obj/%.o)
 CLEANUP_OBJ := $(CLEANUP_SRC:%.c=$(BUILD)/obj/%.o)
-AUTH_LIB_OBJ := $(filter-out $(BUILD)/obj/auth-hook/main.o,$(AUTH_OBJ))
+HOOK_LIB_OBJ := $(filter-out %/main.o,$(AUTH_OBJ) $(CLEANUP_OBJ))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all asan unit check demo install uninstall clean bench deps
 all: $(BUILD)/bin/dns01-auth $(BUILD)/bin/dns01-cleanup
 
-$(BUILD)/obj/%.o: %.c $(wildcard common/*.h providers/*.h auth-hook/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard common/*.h providers/*.h auth-hook/*.h cleanup-hook/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/lib/libdns01.a: $(COMMON_OBJ) $(AUTH_LIB_OBJ)
+$(BUILD)/lib/libdns01.a: $(COMMON_OBJ) $(HOOK_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -60,7 +60,7 @@ $(BUILD)/bin/dns01-auth: $(BUILD)/obj/auth-hook/main.o $(BUILD)/lib/libdns01.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/bin/dns01-cleanup: $(CLEANUP_OBJ) $(BUILD)/lib/libdns01.a
+$(BUILD)/bin/dns01-cleanup: $(BUILD)/obj/cleanup-hook/main.o $(BUILD)/lib/libdns01.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -27,11 +27,6 @@ challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, i
 	if (st != ST_OK || *exit_now)
 		return st;
 
-	if (strlen(CHALLENGE_PREFIX) + strlen(c->cfg.domain) > DOMAIN_MAX)
-		return err_set(e, ST_USAGE, "domain '%s' is too long: _acme-challenge.%s exceeds %d octets",
-		    c->cfg.domain, c->cfg.domain, DOMAIN_MAX);
-	snprintf(c->fqdn, sizeof(c->fqdn), "%s%s", CHALLENGE_PREFIX, c->cfg.domain);
-
 	c->provider = provider_find(c->cfg.provider);
 	if (c->provider == NULL) {
 		provider_names(names, sizeof(names));
@@ -42,6 +37,37 @@ challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, i
 	if ((st = state_open(c->cfg.state_dir, e)) != ST_OK)
 		return st;
 	return c->provider->open(&c->cfg, &c->provider_state, e);
+}
+
+static enum status
+set_fqdn(struct challenge *c, struct err *e)
+{
+	if (strlen(CHALLENGE_PREFIX) + strlen(c->cfg.domain) > DOMAIN_MAX)
+		return err_set(e, ST_USAGE, "domain '%s' is too long: _acme-challenge.%s exceeds %d octets",
+		    c->cfg.domain, c->cfg.domain, DOMAIN_MAX);
+	memcpy(c->fqdn, CHALLENGE_PREFIX, strlen(CHALLENGE_PREFIX));
+	memcpy(c->fqdn + strlen(CHALLENGE_PREFIX), c->cfg.domain, strlen(c->cfg.domain) + 1);
+	return ST_OK;
+}
+
+enum status
+challenge_set_input(struct challenge *c, const char *domain, const char *validation, struct err *e)
+{
+	enum status st = config_read_challenge(&c->cfg, domain, validation, e);
+
+	if (st != ST_OK)
+		return st;
+	return set_fqdn(c, e);
+}
+
+enum status
+challenge_set_domain(struct challenge *c, const char *domain, struct err *e)
+{
+	enum status st = input_normalize_domain(domain, c->cfg.domain, e);
+
+	if (st != ST_OK)
+		return st;
+	return set_fqdn(c, e);
 }
 
 void

@@ -17,11 +17,21 @@ struct challenge {
 };
 
 /*
- * Prepares a hook run. Sets *exit_now when --help or --version was handled.
- * On failure e says what to fix; c must be closed either way.
+ * Prepares a hook run: configuration, logging, the state directory and the
+ * provider. Sets *exit_now when --help or --version was handled. On failure
+ * e says what to fix; c must be closed either way.
  */
 enum status challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, int argc, char **argv,
     int *exit_now, struct err *e);
+
+/*
+ * Validates the challenge input (domain and value, NULL for each takes the
+ * options, then certbot's variables) and sets c->fqdn.
+ */
+enum status challenge_set_input(struct challenge *c, const char *domain, const char *validation, struct err *e);
+
+/* Sets c->cfg.domain and c->fqdn for a domain given by name only (the pre-flight check). */
+enum status challenge_set_domain(struct challenge *c, const char *domain, struct err *e);
 
 /* Closes the provider and wipes the configuration. */
 void challenge_close(struct challenge *c);

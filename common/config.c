@@ -33,6 +33,9 @@ enum option_id {
 	OPT_TTL,
 	OPT_PROPAGATION_TIMEOUT,
 	OPT_POLL_INTERVAL,
+	OPT_CNAME,
+	OPT_CHECK,
+	OPT_RESTORE,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +53,9 @@ static const struct option long_options[] = {
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "propagation-timeout", required_argument, NULL, OPT_PROPAGATION_TIMEOUT },
 	{ "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
+	{ "cname", required_argument, NULL, OPT_CNAME },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "restore", no_argument, NULL, OPT_RESTORE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -74,6 +80,9 @@ struct cli_values {
 	const char *ttl;
 	const char *propagation_timeout;
 	const char *poll_interval;
+	const char *cname;
+	int check;
+	int restore;
 	int verbose;
 	int quiet;
 };
@@ -84,6 +93,10 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	FILE *f = stream;
 
 	fprintf(f, "usage: %s --provider NAME [options]\n", progname);
+	if (kind == HOOK_AUTH)
+		fprintf(f, "       %s --provider NAME --check [options] DOMAIN...\n", progname);
+	else
+		fprintf(f, "       %s --provider NAME --restore [options]\n", progname);
 	fprintf(f, "%s",
 	    kind == HOOK_AUTH ?
 	    "Creates the DNS-01 TXT record _acme-challenge.DOMAIN and waits until every\n"
@@ -112,12 +125,21 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	    "  --resolver ADDR[:PORT]     resolver used to find the zone's nameservers; repeat\n"
 	    "                             for several (DNS01_RESOLVERS, comma-separated;\n"
 	    "                             default: /etc/resolv.conf)\n"
+	    "  --cname POLICY             what to do about a CNAME at _acme-challenge: fail (change\n"
+	    "                             nothing, explain), remove (remove it during the challenge\n"
+	    "                             and restore it exactly), follow (write the TXT at its\n"
+	    "                             target when the account holds that zone) (DNS01_CNAME;\n"
+	    "                             default fail)\n"
 	    "  --no-ipv6                  do not query nameservers over IPv6 (DNS01_NO_IPV6=1)\n"
 	    "  --ttl SECONDS              TTL of the TXT record (DNS01_TTL; default per provider)\n"
 	    "  --propagation-timeout SEC  how long to wait for every nameserver to serve the\n"
 	    "                             record (DNS01_PROPAGATION_TIMEOUT; default 300)\n"
 	    "  --poll-interval SEC        longest pause between checks; checks start at 0.1 s\n"
 	    "                             and back off to this (DNS01_POLL_INTERVAL; default 2)\n"
+	    "  --check                    dns01-auth only: report for each DOMAIN whether a renewal\n"
+	    "                             would succeed, with read-only API calls; exit 1 if not\n"
+	    "  --restore                  dns01-cleanup only: put back every CNAME that a crashed\n"
+	    "                             run removed and no live run still needs\n"
 	    "  -v, --verbose              more detail; -vv also shows API requests\n"
 	    "  -q, --quiet                errors only\n"
 	    "  -h, --help                 show this help\n"
@@ -174,6 +196,17 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 		case OPT_TTL: cli->ttl = optarg; break;
 		case OPT_PROPAGATION_TIMEOUT: cli->propagation_timeout = optarg; break;
 		case OPT_POLL_INTERVAL: cli->poll_interval = optarg; break;
+		case OPT_CNAME: cli->cname = optarg; break;
+		case OPT_CHECK:
+			if (kind != HOOK_AUTH)
+				return err_set(e, ST_USAGE, "--check is an option of dns01-auth");
+			cli->check = 1;
+			break;
+		case OPT_RESTORE:
+			if (kind != HOOK_CLEANUP)
+				return err_set(e, ST_USAGE, "--restore is an option of dns01-cleanup");
+			cli->restore = 1;
+			break;
 		case OPT_RESOLVER:
 			if (cli->resolver_count == CONFIG_MAX_RESOLVERS)
 				return err_set(e, ST_USAGE, "too many --resolver options; at most %d are used",
@@ -196,9 +229,6 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 			return err_set(e, ST_USAGE, "unknown option '%s'; see --help", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return err_set(e, ST_USAGE, "unexpected argument '%s'; secrets and values go in options or the environment, see --help",
-		    argv[optind]);
 	return ST_OK;
 }
 
@@ -378,6 +408,15 @@ apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
 		if (value != NULL && (st = parse_resolver_list(cfg, value, e)))
 			return st;
 	}
+	value = pick(cli->cname, "DNS01_CNAME", cfg, "cname");
+	if (value == NULL || strcmp(value, "fail") == 0)
+		cfg->cname = CNAME_FAIL;
+	else if (strcmp(value, "remove") == 0)
+		cfg->cname = CNAME_REMOVE;
+	else if (strcmp(value, "follow") == 0)
+		cfg->cname = CNAME_FOLLOW;
+	else
+		return err_set(e, ST_USAGE, "invalid CNAME policy '%s'; use fail, remove or follow", value);
 	cfg->use_ipv6 = !(cli->no_ipv6 || is_true(pick(NULL, "DNS01_NO_IPV6", cfg, "no-ipv6")));
 
 	value = pick(cli->ttl, "DNS01_TTL", cfg, "ttl");
@@ -399,15 +438,29 @@ apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
 	return ST_OK;
 }
 
-/* Reads the challenge: options first, then certbot's variables. */
-static enum status
-read_challenge(struct config *cfg, const struct cli_values *cli, struct err *e)
+const char *
+config_cname_policy_name(enum cname_policy policy)
 {
-	const char *domain = cli->domain != NULL ? cli->domain : getenv("CERTBOT_DOMAIN");
-	const char *validation = cli->validation != NULL ? cli->validation : getenv("CERTBOT_VALIDATION");
+	switch (policy) {
+	case CNAME_REMOVE:
+		return "remove";
+	case CNAME_FOLLOW:
+		return "follow";
+	default:
+		return "fail";
+	}
+}
+
+enum status
+config_read_challenge(struct config *cfg, const char *domain, const char *validation, struct err *e)
+{
 	const char *value;
 	enum status st;
 
+	if (domain == NULL)
+		domain = cfg->cli_domain != NULL ? cfg->cli_domain : getenv("CERTBOT_DOMAIN");
+	if (validation == NULL)
+		validation = cfg->cli_validation != NULL ? cfg->cli_validation : getenv("CERTBOT_VALIDATION");
 	st = input_normalize_domain(domain, cfg->domain, e);
 	if (st != ST_OK)
 		return st;
@@ -453,7 +506,12 @@ config_load(struct config *cfg, enum hook_kind kind, int argc, char **argv, int 
 	st = apply_settings(cfg, &cli, e);
 	if (st != ST_OK)
 		return st;
-	return read_challenge(cfg, &cli, e);
+	cfg->mode = cli.check ? MODE_CHECK : cli.restore ? MODE_RESTORE : MODE_HOOK;
+	cfg->cli_domain = cli.domain;
+	cfg->cli_validation = cli.validation;
+	cfg->args = argv + optind;
+	cfg->arg_count = argc - optind;
+	return ST_OK;
 }
 
 void

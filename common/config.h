@@ -19,6 +19,20 @@ enum hook_kind {
 	HOOK_CLEANUP,
 };
 
+/* What to do about a CNAME at _acme-challenge.<domain>, where no TXT record can be added. */
+enum cname_policy {
+	CNAME_FAIL,		/* change nothing and explain */
+	CNAME_REMOVE,		/* remove it for the challenge, then restore it exactly */
+	CNAME_FOLLOW,		/* write the TXT at the CNAME's target when the account holds it */
+};
+
+/* What the run does besides the plain hook step. */
+enum hook_mode {
+	MODE_HOOK,		/* auth or cleanup of one challenge */
+	MODE_CHECK,		/* dns01-auth --check NAME...: pre-flight report */
+	MODE_RESTORE,		/* dns01-cleanup --restore: put back journaled CNAMEs */
+};
+
 struct config_entry {
 	char key[96];		/* "key" at top level, "section.key" inside a section */
 	char *value;		/* wiped when freed: it may be a secret */
@@ -26,8 +40,14 @@ struct config_entry {
 
 struct config {
 	enum hook_kind kind;
+	enum hook_mode mode;
 	const char *progname;
 	int verbosity;		/* 0 with -q, 1 by default, +1 for each -v */
+	char **args;		/* operands after the options (points into argv) */
+	int arg_count;
+	const char *cli_domain;		/* --domain, or NULL */
+	const char *cli_validation;	/* --validation, or NULL */
+	enum cname_policy cname;
 
 	char provider[32];
 	char domain[DOMAIN_MAX + 1];		/* normalized: lowercase A-labels, no "*." */
@@ -56,12 +76,22 @@ struct config {
 };
 
 /*
- * Fills cfg from argv, the environment and the configuration file, and
- * validates the domain and the TXT value. Prints --help or --version and sets
- * *exit_now when the run should end at once with status ST_OK.
+ * Fills cfg from argv, the environment and the configuration file. Operands
+ * are left in cfg->args for the caller to interpret. Prints --help or
+ * --version and sets *exit_now when the run should end at once with ST_OK.
  */
 enum status config_load(struct config *cfg, enum hook_kind kind, int argc, char **argv, int *exit_now,
     struct err *e);
+
+/*
+ * Validates and stores one challenge: domain and value (NULL for each takes
+ * --domain/--validation, then CERTBOT_DOMAIN/CERTBOT_VALIDATION), and reads
+ * CERTBOT_REMAINING_CHALLENGES, CERTBOT_ALL_DOMAINS and CERTBOT_AUTH_OUTPUT.
+ */
+enum status config_read_challenge(struct config *cfg, const char *domain, const char *validation, struct err *e);
+
+/* Returns the name of a CNAME policy: "fail", "remove" or "follow". */
+const char *config_cname_policy_name(enum cname_policy policy);
 
 /* Releases what config_load allocated and wipes configuration values. */
 void config_free(struct config *cfg);

@@ -17,12 +17,16 @@ if ! "$RIG" status >/dev/null 2>&1; then
 	started_rig=1
 fi
 stop_rig() {
+	exec 9>&-
 	if [ "$started_rig" -eq 1 ]; then
 		"$RIG" stop >/dev/null 2>&1 || true
 	fi
 }
 trap stop_rig EXIT
 eval "$("$RIG" env)"
+# Take turns with test runs on the same rig, which reset the mock.
+exec 9>"$RIG_DIR/run-integration.lock"
+flock -w 1800 9
 
 rm -rf "$DEMO"
 mkdir -p "$DEMO/state"
