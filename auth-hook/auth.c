@@ -10,35 +10,89 @@
 
 #include "challenge.h"
 #include "cname.h"
+#include "crashpoint.h"
+#include "journal.h"
 #include "log.h"
 #include "nameservers.h"
 #include "propagation.h"
+#include "run.h"
 #include "state.h"
 
+/* How long auth waits for another run that holds the same name. */
+#define AUTH_LOCK_TIMEOUT 300.0
+
+/* Where the TXT record goes and what the run changed on the way. */
+struct auth_plan {
+	struct zone zone;			/* zone of name */
+	char name[DOMAIN_MAX + 1];		/* c->fqdn, or the CNAME target with --cname=follow */
+	char existing_id[128];			/* an identical TXT record already there, or "" */
+	int holds_journal;			/* the name's CNAME is away and this challenge holds its journal entry */
+};
+
+/* Finds a TXT record with the challenge value in a listing. */
+static void
+find_txt(const struct record_list *list, const char *value, char *id, size_t size)
+{
+	size_t i;
+
+	id[0] = '\0';
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->items[i].type, "TXT") == 0 && record_txt_matches(list->items[i].content, value))
+			snprintf(id, size, "%s", list->items[i].id);
+}
+
+/* With --cname=follow, decides the target name and looks for our value there. */
+static enum status
+plan_follow(struct challenge *c, const char *target, struct auth_plan *plan, struct err *e)
+{
+	struct record_list list = { NULL, 0 };
+	enum status st;
+
+	st = cname_follow(c, target, &plan->zone, plan->name, sizeof(plan->name), e);
+	if (st != ST_OK)
+		return st;
+	st = c->provider->list_records(c->provider_state, &plan->zone, plan->name, &list, e);
+	if (st == ST_OK)
+		find_txt(&list, c->cfg.validation, plan->existing_id, sizeof(plan->existing_id));
+	record_list_free(&list);
+	return st;
+}
+
 /*
- * Looks at the records already at the name: a CNAME blocks the TXT record,
- * and a TXT with our value is reused. Sets existing_id when one is reused.
+ * Decides where the TXT record goes, applying the CNAME policy to a CNAME at
+ * the name. The caller holds the name's lock.
  */
 static enum status
-inspect_name(struct challenge *c, const struct zone *zone, char *existing_id, size_t id_size, struct err *e)
+plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan, struct err *e)
 {
-	struct record_list list;
+	struct record_list list = { NULL, 0 };
+	const struct dns_record *cname = NULL;
 	enum status st;
 	size_t i;
 
-	existing_id[0] = '\0';
-	st = c->provider->list_records(c->provider_state, zone, c->fqdn, &list, e);
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->name, sizeof(plan->name), "%s", c->fqdn);
+	st = challenge_find_zone(c, NULL, NULL, &plan->zone, e);
 	if (st != ST_OK)
 		return st;
-	for (i = 0; i < list.count; i++) {
-		const struct dns_record *rec = &list.items[i];
+	st = c->provider->list_records(c->provider_state, &plan->zone, c->fqdn, &list, e);
+	if (st != ST_OK)
+		return st;
+	for (i = 0; i < list.count; i++)
+		if (strcmp(list.items[i].type, "CNAME") == 0)
+			cname = &list.items[i];
 
-		if (strcmp(rec->type, "CNAME") == 0) {
-			st = cname_explain_conflict(c->fqdn, rec->content, e);
-			break;
-		}
-		if (strcmp(rec->type, "TXT") == 0 && record_txt_matches(rec->content, c->cfg.validation))
-			snprintf(existing_id, id_size, "%s", rec->id);
+	if (cname == NULL) {
+		find_txt(&list, c->cfg.validation, plan->existing_id, sizeof(plan->existing_id));
+		/* Another challenge of a running client may have removed a CNAME here: hold it away for this one too. */
+		st = cname_hold(c, run, &plan->holds_journal, e);
+	} else if (c->cfg.cname == CNAME_REMOVE) {
+		st = cname_remove(c, &plan->zone, cname, run, e);
+		plan->holds_journal = st == ST_OK;
+	} else if (c->cfg.cname == CNAME_FOLLOW) {
+		st = plan_follow(c, cname->content, plan, e);
+	} else {
+		st = cname_explain_conflict(c->fqdn, cname->content, e);
 	}
 	record_list_free(&list);
 	return st;
@@ -46,7 +100,7 @@ inspect_name(struct challenge *c, const struct zone *zone, char *existing_id, si
 
 /* Creates the record, saving state first so that a crash between the two leaves a trace cleanup can follow. */
 static enum status
-create_record(struct challenge *c, const struct zone *zone, struct state_record *rec, struct err *e)
+create_record(struct challenge *c, const struct auth_plan *plan, struct state_record *rec, struct err *e)
 {
 	int ttl = c->cfg.ttl != 0 ? c->cfg.ttl : c->provider->default_ttl;
 	enum status st;
@@ -54,14 +108,14 @@ create_record(struct challenge *c, const struct zone *zone, struct state_record 
 	st = state_record_save(c->cfg.state_dir, rec, e);
 	if (st != ST_OK)
 		return st;
-	st = c->provider->create_txt(c->provider_state, zone, c->fqdn, c->cfg.validation, ttl, rec->record_id,
-	    sizeof(rec->record_id), e);
+	st = c->provider->create_txt(c->provider_state, &plan->zone, plan->name, c->cfg.validation, ttl,
+	    rec->record_id, sizeof(rec->record_id), e);
 	if (st == ST_EXISTS) {
-		log_info("TXT record %s with this value exists already (id %s); using it", c->fqdn, rec->record_id);
+		log_info("TXT record %s with this value exists already (id %s); using it", plan->name, rec->record_id);
 		st = ST_OK;
 	} else if (st == ST_CONFLICT) {
 		/* The CNAME appeared after the listing, or the listing did not show it. */
-		st = cname_explain_conflict(c->fqdn, "(target not listed)", e);
+		st = cname_explain_conflict(plan->name, "(target not listed)", e);
 	}
 	if (st != ST_OK) {
 		struct err ignored;
@@ -69,12 +123,55 @@ create_record(struct challenge *c, const struct zone *zone, struct state_record 
 		state_record_remove(c->cfg.state_dir, rec, &ignored);
 		return st;
 	}
-	log_info("created TXT record %s (id %s, TTL %d)", c->fqdn, rec->record_id, ttl);
+	log_info("created TXT record %s (id %s, TTL %d)", plan->name, rec->record_id, ttl);
 	return state_record_save(c->cfg.state_dir, rec, e);
 }
 
+/* Creates the TXT record or takes over an identical one; sets *created when this run created it. */
 static enum status
-wait_for_nameservers(struct challenge *c, const struct zone *zone, struct err *e)
+write_record(struct challenge *c, const struct auth_plan *plan, struct state_record *rec, int *created,
+    struct err *e)
+{
+	enum status st;
+
+	*created = 0;
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->provider, sizeof(rec->provider), "%s", c->provider->name);
+	snprintf(rec->fqdn, sizeof(rec->fqdn), "%s", c->fqdn);
+	if (strcmp(plan->name, c->fqdn) != 0)
+		snprintf(rec->target, sizeof(rec->target), "%s", plan->name);
+	snprintf(rec->value, sizeof(rec->value), "%s", c->cfg.validation);
+	snprintf(rec->zone_id, sizeof(rec->zone_id), "%s", plan->zone.id);
+	snprintf(rec->zone, sizeof(rec->zone), "%s", plan->zone.name);
+	rec->created_at = (long long)time(NULL);
+	if (plan->existing_id[0] != '\0') {
+		log_info("TXT record %s with this value exists already (id %s); using it", plan->name, plan->existing_id);
+		snprintf(rec->record_id, sizeof(rec->record_id), "%s", plan->existing_id);
+		return state_record_save(c->cfg.state_dir, rec, e);
+	}
+	st = create_record(c, plan, rec, e);
+	*created = st == ST_OK;
+	return st;
+}
+
+/* Gives the name back after a failure: this challenge no longer needs the CNAME away. */
+static void
+release_name(struct challenge *c, int locked)
+{
+	struct err e2 = { ST_OK, "" };
+	int fd = -1;
+
+	if (!locked && journal_lock(c->cfg.state_dir, c->provider->name, c->fqdn, AUTH_LOCK_TIMEOUT, &fd, &e2) != ST_OK) {
+		log_error("%s: %s; run dns01-cleanup --restore to put the CNAME back", c->cfg.domain, e2.msg);
+		return;
+	}
+	if (cname_release(c, &e2) != ST_OK)
+		log_error("%s: %s", c->cfg.domain, e2.msg);
+	journal_unlock(fd);
+}
+
+static enum status
+wait_for_nameservers(struct challenge *c, const struct zone *zone, const char *name, struct err *e)
 {
 	struct nameserver_set servers;
 	struct propagation_item item;
@@ -83,8 +180,9 @@ wait_for_nameservers(struct challenge *c, const struct zone *zone, struct err *e
 	st = nameservers_find(&c->cfg, zone->name, &servers, e);
 	if (st != ST_OK)
 		return st;
-	item.fqdn = c->fqdn;
+	item.fqdn = name;
 	item.value = c->cfg.validation;
+	item.qtype = 0;
 	item.servers = &servers;
 	st = propagation_wait(&item, 1, c->cfg.propagation_timeout, c->cfg.poll_interval, e);
 	nameservers_free(&servers);
@@ -93,14 +191,14 @@ wait_for_nameservers(struct challenge *c, const struct zone *zone, struct err *e
 
 /* Deletes the record this run created after a later step failed, so nothing is left behind. */
 static void
-roll_back(struct challenge *c, const struct zone *zone, struct state_record *rec)
+roll_back(struct challenge *c, const struct zone *zone, const char *name, struct state_record *rec)
 {
 	struct err e2 = { ST_OK, "" };
 	enum status st;
 
 	st = c->provider->delete_record(c->provider_state, zone, rec->record_id, &e2);
 	if (st == ST_OK || st == ST_NOT_FOUND) {
-		log_info("deleted TXT record %s (id %s) again", c->fqdn, rec->record_id);
+		log_info("deleted TXT record %s (id %s) again", name, rec->record_id);
 		state_record_remove(c->cfg.state_dir, rec, &e2);
 	} else {
 		log_error("%s: could not delete TXT record id %s after the failure: %s; dns01-cleanup will retry",
@@ -112,43 +210,40 @@ enum status
 auth_run(struct challenge *c, struct err *e)
 {
 	struct state_record rec;
-	struct zone zone;
-	char existing_id[128];
+	struct auth_plan plan;
+	struct run_id run;
+	struct err ignored;
 	enum status st;
 	int created = 0;
+	int fd = -1;
 
-	st = challenge_find_zone(c, NULL, NULL, &zone, e);
+	run_identify(&run);
+	/* A crashed run may have left a CNAME removed; put back what no live run needs. Errors are logged there. */
+	cname_recover(c, &ignored);
+
+	st = journal_lock(c->cfg.state_dir, c->provider->name, c->fqdn, AUTH_LOCK_TIMEOUT, &fd, e);
 	if (st != ST_OK)
 		return st;
-	st = inspect_name(c, &zone, existing_id, sizeof(existing_id), e);
-	if (st != ST_OK)
-		return st;
-
-	memset(&rec, 0, sizeof(rec));
-	snprintf(rec.provider, sizeof(rec.provider), "%s", c->provider->name);
-	snprintf(rec.fqdn, sizeof(rec.fqdn), "%s", c->fqdn);
-	snprintf(rec.value, sizeof(rec.value), "%s", c->cfg.validation);
-	snprintf(rec.zone_id, sizeof(rec.zone_id), "%s", zone.id);
-	snprintf(rec.zone, sizeof(rec.zone), "%s", zone.name);
-	rec.created_at = (long long)time(NULL);
-	if (existing_id[0] != '\0') {
-		log_info("TXT record %s with this value exists already (id %s); using it", c->fqdn, existing_id);
-		snprintf(rec.record_id, sizeof(rec.record_id), "%s", existing_id);
-		st = state_record_save(c->cfg.state_dir, &rec, e);
-	} else {
-		st = create_record(c, &zone, &rec, e);
-		created = st == ST_OK;
-	}
+	st = plan_write(c, &run, &plan, e);
+	if (st == ST_OK)
+		st = write_record(c, &plan, &rec, &created, e);
+	crashpoint("txt-created");
+	if (st != ST_OK && plan.holds_journal)
+		release_name(c, 1);
+	journal_unlock(fd);
 	if (st != ST_OK)
 		return st;
 
 	/* certbot passes this line back to dns01-cleanup in CERTBOT_AUTH_OUTPUT. */
-	printf("record %s zone %s\n", rec.record_id, zone.id);
+	printf("record %s zone %s\n", rec.record_id, plan.zone.id);
 	fflush(stdout);
 
-	st = wait_for_nameservers(c, &zone, e);
-	if (st != ST_OK && created)
-		roll_back(c, &zone, &rec);
+	st = wait_for_nameservers(c, &plan.zone, plan.name, e);
+	if (st != ST_OK) {
+		if (created)
+			roll_back(c, &plan.zone, plan.name, &rec);
+		if (plan.holds_journal)
+			release_name(c, 0);
+	}
 	return st;
 }
-

@@ -4,21 +4,19 @@
  * of its zone serves it.
  */
 #include "auth.h"
+#include "caller.h"
 #include "challenge.h"
+#include "check.h"
+#include "cleanup.h"
 #include "log.h"
 
 static enum status
 run(struct challenge *c, struct err *e)
 {
-	enum status st;
-
-	if (c->cfg.arg_count > 0)
-		return err_set(e, ST_USAGE, "unexpected argument '%s'; secrets and values go in options or the environment, see --help",
-		    c->cfg.args[0]);
-	st = challenge_set_input(c, NULL, NULL, e);
-	if (st != ST_OK)
-		return st;
-	return auth_run(c, e);
+	if (c->cfg.mode == MODE_CHECK)
+		return check_run(c, e);
+	/* Operands are the challenge in another ACME client's convention; either program runs the step they name. */
+	return caller_run(c, auth_run, cleanup_run, e);
 }
 
 int

@@ -2,22 +2,20 @@
  * dns01-cleanup: the certbot --manual-cleanup-hook. Deletes exactly the TXT
  * record that dns01-auth created for this domain and value, and nothing else.
  */
+#include "auth.h"
+#include "caller.h"
 #include "challenge.h"
 #include "cleanup.h"
 #include "log.h"
+#include "restore.h"
 
 static enum status
 run(struct challenge *c, struct err *e)
 {
-	enum status st;
-
-	if (c->cfg.arg_count > 0)
-		return err_set(e, ST_USAGE, "unexpected argument '%s'; secrets and values go in options or the environment, see --help",
-		    c->cfg.args[0]);
-	st = challenge_set_input(c, NULL, NULL, e);
-	if (st != ST_OK)
-		return st;
-	return cleanup_run(c, e);
+	if (c->cfg.mode == MODE_RESTORE)
+		return restore_run(c, e);
+	/* Operands are the challenge in another ACME client's convention; either program runs the step they name. */
+	return caller_run(c, auth_run, cleanup_run, e);
 }
 
 int

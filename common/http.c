@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,36 @@ struct http_client {
 
 static int curl_ready;
 
+/* Reads DNS01_HTTP_TIMEOUT into *timeout when it is set. */
+static enum status
+timeout_override(double *timeout, struct err *e)
+{
+	const char *text = getenv("DNS01_HTTP_TIMEOUT");
+	char shown[64];
+	char *end = NULL;
+	long seconds;
+
+	if (text == NULL || text[0] == '\0')
+		return ST_OK;
+	seconds = isdigit((unsigned char)text[0]) ? strtol(text, &end, 10) : -1;
+	if (end == NULL || *end != '\0' || seconds < 1 || seconds > HTTP_TIMEOUT_OVERRIDE_MAX) {
+		log_escape(shown, sizeof(shown), text, strlen(text));
+		return err_set(e, ST_USAGE, "invalid DNS01_HTTP_TIMEOUT '%s'; expected whole seconds from 1 to %d",
+		    shown, HTTP_TIMEOUT_OVERRIDE_MAX);
+	}
+	*timeout = (double)seconds;
+	return ST_OK;
+}
+
 enum status
 http_client_new(const char *ca_bundle, double timeout, struct http_client **out, struct err *e)
 {
 	struct http_client *client;
+	enum status st;
 
 	*out = NULL;
+	if ((st = timeout_override(&timeout, e)) != ST_OK)
+		return st;
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return err_set(e, ST_SYSTEM, "libcurl initialisation failed");
@@ -155,8 +180,28 @@ on_header(char *data, size_t size, size_t nmemb, void *userdata)
 	if (strcasecmp(line, "Retry-After") == 0)
 		resp->retry_after = http_parse_retry_after(value, (long long)time(NULL));
 	else if (strcasecmp(line, "Date") == 0)
-		snprintf(resp->date, sizeof(resp->date), "%s", value);
+		log_escape(resp->date, sizeof(resp->date), value, strlen(value));
 	return len;
+}
+
+/*
+ * Maps a libcurl failure to a status. A certificate that does not verify
+ * will not verify on the next attempt either, so it is not ST_TRANSIENT
+ * and http_send_retry does not repeat it.
+ */
+static enum status
+transport_status(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return ST_PROTOCOL;
+	default:
+		return ST_TRANSIENT;
+	}
 }
 
 enum status
@@ -204,7 +249,8 @@ http_send(struct http_client *client, const struct http_request *req, struct htt
 	if (client->ca_bundle != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, client->ca_bundle);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_TIMEOUT);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+	    client->timeout < HTTP_CONNECT_TIMEOUT ? client->timeout : HTTP_CONNECT_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, client->timeout);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -216,10 +262,13 @@ http_send(struct http_client *client, const struct http_request *req, struct htt
 	client->request_count++;
 	rc = curl_easy_perform(curl);
 	if (rc != CURLE_OK) {
-		snprintf(resp->error, sizeof(resp->error), "%s", errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		const char *reason = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+
+		/* libcurl's message may quote the server (a certificate name, a status line). */
+		log_escape(resp->error, sizeof(resp->error), reason, strlen(reason));
 		resp->status = 0;
-		st = err_set(e, ST_TRANSIENT, "request to %s failed: %s", req->log_url != NULL ? req->log_url : req->url,
-		    resp->error);
+		st = err_set(e, transport_status(rc), "request to %s failed: %s",
+		    req->log_url != NULL ? req->log_url : req->url, resp->error);
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
@@ -238,8 +287,10 @@ http_send(struct http_client *client, const struct http_request *req, struct htt
 		log_debug("HTTP %ld (%zu bytes)", resp->status, resp->body_len);
 	}
 out:
-	/* Clear the list from the handle before freeing it: it holds credentials. */
+	/* Clear the list from the handle and wipe it before freeing it: it holds credentials. */
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	for (struct curl_slist *item = headers; item != NULL; item = item->next)
+		OPENSSL_cleanse(item->data, strlen(item->data));
 	curl_slist_free_all(headers);
 	return st;
 }

@@ -41,7 +41,14 @@ struct http_retry_policy {
 	double max_total;		/* seconds from the first attempt to the start of the last */
 };
 
-/* Creates a client; ca_bundle (may be NULL) replaces the system CA store. */
+/*
+ * Creates a client; ca_bundle (may be NULL) replaces the system CA store.
+ * timeout bounds each request in seconds. The environment variable
+ * DNS01_HTTP_TIMEOUT (whole seconds, 1 to HTTP_TIMEOUT_OVERRIDE_MAX) replaces
+ * it, so that tests of a hanging server finish quickly; any other value of
+ * that variable is a usage error.
+ */
+#define HTTP_TIMEOUT_OVERRIDE_MAX 300
 enum status http_client_new(const char *ca_bundle, double timeout, struct http_client **out, struct err *e);
 void http_client_free(struct http_client *client);
 
@@ -50,8 +57,9 @@ unsigned http_client_request_count(const struct http_client *client);
 
 /*
  * Sends req once. Returns ST_OK when any HTTP response arrived (see
- * resp->status), ST_TRANSIENT on a transport failure, ST_USAGE on a URL that
- * is not HTTPS. resp must be released with http_response_free either way.
+ * resp->status), ST_TRANSIENT on a transport failure, ST_PROTOCOL when the
+ * server's TLS certificate does not verify, ST_USAGE on a URL that is not
+ * HTTPS. resp must be released with http_response_free either way.
  */
 enum status http_send(struct http_client *client, const struct http_request *req, struct http_response *resp,
     struct err *e);
@@ -59,9 +67,10 @@ enum status http_send(struct http_client *client, const struct http_request *req
 /*
  * Sends req until retry returns 0 for a response or the policy runs out,
  * calling prepare (when not NULL) before each attempt. Transport failures are
- * always retried. what names the operation in progress messages. Returns
- * ST_OK with the last response in resp, or ST_TRANSIENT when the policy ran
- * out (resp then holds the last response, if one arrived).
+ * retried too, except a certificate that does not verify. what names the
+ * operation in progress messages. Returns ST_OK with the last response in
+ * resp, ST_TRANSIENT when the policy ran out (resp then holds the last
+ * response, if one arrived), or the status of the failure that ended it.
  */
 enum status http_send_retry(struct http_client *client, struct http_request *req, const struct http_retry_policy *policy,
     http_prepare_fn prepare, http_retry_fn retry, void *ctx, const char *what, struct http_response *resp,

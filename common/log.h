@@ -35,8 +35,22 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /*
  * Copies at most len bytes of src into dst (of size dstsize, always
  * NUL-terminated) with control bytes, backslashes and bytes >= 0x7f written as
- * \xNN, and "..." appended when the text was cut. Returns dst.
+ * \xNN, every hidden secret (log_hide_secret) written as "[redacted]", and
+ * "..." appended when the text was cut. Returns dst.
  */
 char *log_escape(char *dst, size_t dstsize, const char *src, size_t len);
+
+/*
+ * Hides secret from every later log line and log_escape result: it is
+ * replaced by "[redacted]", so a server that echoes a credential back cannot
+ * make the hooks print it. Keeps the pointer, not a copy: the string must
+ * stay valid until log_forget_secret (secret_free calls it). At most
+ * LOG_SECRETS_MAX secrets; an empty string or NULL is ignored.
+ */
+#define LOG_SECRETS_MAX 16
+void log_hide_secret(const char *secret);
+
+/* Stops hiding secret (the same pointer that log_hide_secret received). */
+void log_forget_secret(const char *secret);
 
 #endif

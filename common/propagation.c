@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "log.h"
@@ -27,15 +28,32 @@ struct slot {
 	int addr;
 };
 
-struct txt_search {
+struct answer_search {
 	const char *value;
 	int found;
 };
 
 static void
+match_cname(void *ctx, const unsigned char *msg, size_t msglen, const unsigned char *rdata, size_t rdlen)
+{
+	struct answer_search *s = ctx;
+	char target[DNS_MSG_MAX];
+	size_t len;
+
+	(void)rdlen;
+	if (dns_expand_name(msg, msglen, rdata, target, sizeof(target)) != 0)
+		return;
+	len = strlen(s->value);
+	if (len > 0 && s->value[len - 1] == '.')
+		len--;
+	if (strlen(target) == len && strncasecmp(target, s->value, len) == 0)
+		s->found = 1;
+}
+
+static void
 match_txt(void *ctx, const unsigned char *msg, size_t msglen, const unsigned char *rdata, size_t rdlen)
 {
-	struct txt_search *s = ctx;
+	struct answer_search *s = ctx;
 	char text[DNS_MSG_MAX];
 
 	(void)msg;
@@ -45,16 +63,17 @@ match_txt(void *ctx, const unsigned char *msg, size_t msglen, const unsigned cha
 }
 
 static enum answer
-classify(const struct dns_exchange *x, const char *value)
+classify(const struct dns_exchange *x, const char *value, int qtype)
 {
-	struct txt_search s = { value, 0 };
+	struct answer_search s = { value, 0 };
+	dns_record_fn match = qtype == ns_t_cname ? match_cname : match_txt;
 
 	if (x->status != ST_OK)
 		return ANSWER_NONE;
 	if (!x->authoritative || (x->rcode != ns_r_noerror && x->rcode != ns_r_nxdomain))
 		return ANSWER_REFUSED;
 	if (x->rcode == ns_r_noerror &&
-	    dns_for_each_answer(x->response, x->response_len, x->qname, ns_t_txt, ns_s_an, match_txt, &s) == 0 &&
+	    dns_for_each_answer(x->response, x->response_len, x->qname, x->qtype, ns_s_an, match, &s) == 0 &&
 	    s.found)
 		return ANSWER_SERVES;
 	return ANSWER_LACKS;
@@ -148,7 +167,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 					memset(&xs[used], 0, sizeof(xs[used]));
 					xs[used].server = &ns->addrs[a];
 					xs[used].qname = items[i].fqdn;
-					xs[used].qtype = ns_t_txt;
+					xs[used].qtype = items[i].qtype == ns_t_cname ? ns_t_cname : ns_t_txt;
 					xs[used].recurse = 0;
 					slots[used].item = i;
 					slots[used].ns = n;
@@ -174,7 +193,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 			const char *reason;
 
 			for (; k < used && slots[k].item == item && slots[k].ns == n; k++) {
-				enum answer a = classify(&xs[k], items[item].value);
+				enum answer a = classify(&xs[k], items[item].value, xs[k].qtype);
 
 				serves |= a == ANSWER_SERVES;
 				lacks |= a == ANSWER_LACKS;
@@ -197,7 +216,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 		if (missing[0] == '\0')
 			break;
 		if (clock_now() + interval > deadline) {
-			st = err_set(e, ST_TIMEOUT, "after %.0f s these nameservers still do not serve the TXT record: %s",
+			st = err_set(e, ST_TIMEOUT, "after %.0f s these nameservers still do not serve the record: %s",
 			    clock_now() - start, missing);
 			goto out;
 		}

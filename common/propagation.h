@@ -11,7 +11,8 @@
 
 struct propagation_item {
 	const char *fqdn;
-	const char *value;
+	const char *value;		/* TXT value, or CNAME target (compared without case and trailing dot) */
+	int qtype;			/* ns_t_txt (also when 0) or ns_t_cname */
 	const struct nameserver_set *servers;
 };
 

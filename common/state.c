@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define STATE_RECORDS "records"
+static const char *const state_subdirs[] = { STATE_RECORDS, "journal", "locks", NULL };
 #define STATE_FILE_MAX 65536
 
 static enum status
@@ -33,6 +34,7 @@ enum status
 state_open(const char *dir, struct err *e)
 {
 	char path[PATH_MAX];
+	const char *const *sub;
 	char *slash;
 	enum status st;
 	struct stat sb;
@@ -53,15 +55,18 @@ state_open(const char *dir, struct err *e)
 	if (stat(dir, &sb) == 0 && (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		return err_set(e, ST_USAGE, "state directory '%s' is writable by group or others; run: chmod 700 '%s'",
 		    dir, dir);
-	if (snprintf(path, sizeof(path), "%s/%s", dir, STATE_RECORDS) >= (int)sizeof(path))
-		return err_set(e, ST_USAGE, "state directory path is too long");
-	return make_dir(path, e);
+	for (sub = state_subdirs; *sub != NULL; sub++) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir, *sub) >= (int)sizeof(path))
+			return err_set(e, ST_USAGE, "state directory path is too long");
+		if ((st = make_dir(path, e)) != ST_OK)
+			return st;
+	}
+	return ST_OK;
 }
 
-/* Names the entry file after a SHA-256 of its key, so any name and value map to a safe file name. */
-static enum status
-record_path(const char *dir, const char *provider, const char *fqdn, const char *value, char *out, size_t size,
-    struct err *e)
+enum status
+state_path(const char *dir, const char *kind, const char *provider, const char *fqdn, const char *value,
+    const char *suffix, char *out, size_t size, struct err *e)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len = 0;
@@ -73,20 +78,20 @@ record_path(const char *dir, const char *provider, const char *fqdn, const char 
 	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
 	    EVP_DigestUpdate(md, provider, strlen(provider) + 1) == 1 &&
 	    EVP_DigestUpdate(md, fqdn, strlen(fqdn) + 1) == 1 &&
-	    EVP_DigestUpdate(md, value, strlen(value)) == 1 &&
+	    (value == NULL || EVP_DigestUpdate(md, value, strlen(value)) == 1) &&
 	    EVP_DigestFinal_ex(md, digest, &digest_len) == 1;
 	EVP_MD_CTX_free(md);
 	if (!ok)
 		return err_set(e, ST_SYSTEM, "SHA-256 failed");
 	for (i = 0; i < digest_len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	if (snprintf(out, size, "%s/%s/%s.json", dir, STATE_RECORDS, hex) >= (int)size)
+	if (snprintf(out, size, "%s/%s/%s%s", dir, kind, hex, suffix) >= (int)size)
 		return err_set(e, ST_USAGE, "state directory path is too long");
 	return ST_OK;
 }
 
-static enum status
-write_atomic(const char *path, const char *data, struct err *e)
+enum status
+state_write_file(const char *path, const char *data, struct err *e)
 {
 	char tmp[PATH_MAX + 16];
 	char dirpath[PATH_MAX];
@@ -141,18 +146,18 @@ state_record_save(const char *dir, const struct state_record *rec, struct err *e
 	json_t *obj;
 	enum status st;
 
-	st = record_path(dir, rec->provider, rec->fqdn, rec->value, path, sizeof(path), e);
+	st = state_path(dir, STATE_RECORDS, rec->provider, rec->fqdn, rec->value, ".json", path, sizeof(path), e);
 	if (st != ST_OK)
 		return st;
-	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "version", 1, "provider", rec->provider,
-	    "fqdn", rec->fqdn, "value", rec->value, "zone_id", rec->zone_id, "zone", rec->zone,
+	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "version", 1, "provider", rec->provider,
+	    "fqdn", rec->fqdn, "target", rec->target, "value", rec->value, "zone_id", rec->zone_id, "zone", rec->zone,
 	    "record_id", rec->record_id, "created_at", (json_int_t)rec->created_at);
 	if (obj != NULL)
 		text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (text == NULL)
 		return err_set(e, ST_SYSTEM, "out of memory writing state");
-	st = write_atomic(path, text, e);
+	st = state_write_file(path, text, e);
 	free(text);
 	return st;
 }
@@ -182,7 +187,7 @@ state_record_load(const char *dir, const char *provider, const char *fqdn, const
 	enum status st;
 
 	memset(rec, 0, sizeof(*rec));
-	st = record_path(dir, provider, fqdn, value, path, sizeof(path), e);
+	st = state_path(dir, STATE_RECORDS, provider, fqdn, value, ".json", path, sizeof(path), e);
 	if (st != ST_OK)
 		return st;
 	obj = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -194,6 +199,7 @@ state_record_load(const char *dir, const char *provider, const char *fqdn, const
 	if (copy_field(obj, "provider", rec->provider, sizeof(rec->provider), 1) ||
 	    copy_field(obj, "fqdn", rec->fqdn, sizeof(rec->fqdn), 1) ||
 	    copy_field(obj, "value", rec->value, sizeof(rec->value), 1) ||
+	    copy_field(obj, "target", rec->target, sizeof(rec->target), 0) ||
 	    copy_field(obj, "zone_id", rec->zone_id, sizeof(rec->zone_id), 0) ||
 	    copy_field(obj, "zone", rec->zone, sizeof(rec->zone), 0) ||
 	    copy_field(obj, "record_id", rec->record_id, sizeof(rec->record_id), 0) ||
@@ -213,7 +219,7 @@ state_record_remove(const char *dir, const struct state_record *rec, struct err 
 	char path[PATH_MAX];
 	enum status st;
 
-	st = record_path(dir, rec->provider, rec->fqdn, rec->value, path, sizeof(path), e);
+	st = state_path(dir, STATE_RECORDS, rec->provider, rec->fqdn, rec->value, ".json", path, sizeof(path), e);
 	if (st != ST_OK)
 		return st;
 	if (unlink(path) != 0 && errno != ENOENT)

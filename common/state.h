@@ -1,6 +1,7 @@
 /*
  * The state directory that auth and cleanup share: one small JSON file per TXT
- * record that auth wrote, so cleanup can delete exactly that record by id.
+ * record that auth wrote (records/), so cleanup can delete exactly that record
+ * by id; the journal of removed CNAME records (journal/); lock files (locks/).
  *
  * Files are mode 0600 in a 0700 directory and are replaced atomically (write
  * to a temporary file, fsync, rename, fsync the directory), so a crash leaves
@@ -17,6 +18,7 @@
 struct state_record {
 	char provider[32];
 	char fqdn[DOMAIN_MAX + 1];		/* _acme-challenge.<domain> */
+	char target[DOMAIN_MAX + 1];		/* name written instead of fqdn when following a CNAME, else "" */
 	char value[VALIDATION_MAX + 1];
 	char zone_id[128];
 	char zone[DOMAIN_MAX + 1];
@@ -39,5 +41,15 @@ enum status state_record_load(const char *dir, const char *provider, const char 
 
 /* Removes the entry; a missing entry is not an error. */
 enum status state_record_remove(const char *dir, const struct state_record *rec, struct err *e);
+
+/*
+ * Builds the path DIR/KIND/HASH SUFFIX, with HASH the SHA-256 of provider,
+ * fqdn and value (NULL leaves it out), so any name maps to a safe file name.
+ */
+enum status state_path(const char *dir, const char *kind, const char *provider, const char *fqdn, const char *value,
+    const char *suffix, char *out, size_t size, struct err *e);
+
+/* Replaces the file at path with data atomically and durably: temporary file, fsync, rename, fsync of the directory. */
+enum status state_write_file(const char *path, const char *data, struct err *e);
 
 #endif

@@ -25,7 +25,7 @@ static const struct http_retry_policy alidns_retry = {
 	.max_total = 60.0,
 };
 
-/* What the prepare and retry callbacks of one call share. */
+/* State that the prepare and retry callbacks of one call share. */
 struct call_state {
 	struct alidns_client *client;
 	const char *action;
@@ -37,7 +37,7 @@ struct call_state {
 	int nonce_retries;
 };
 
-/* Where a classified error code leads: its status and the advice for the user. */
+/* The status and the advice for the user that one error code leads to. */
 struct code_advice {
 	const char *code;
 	enum status status;
@@ -238,6 +238,7 @@ parse_error_body(const struct http_response *resp, struct alidns_error *ae)
 	const char *code;
 	const char *message;
 	const char *request_id;
+	size_t len;
 
 	memset(ae, 0, sizeof(*ae));
 	ae->http_status = resp->status;
@@ -257,6 +258,10 @@ parse_error_body(const struct http_response *resp, struct alidns_error *ae)
 	copy_escaped(ae->code, sizeof(ae->code), code);
 	copy_escaped(ae->message, sizeof(ae->message), message);
 	copy_escaped(ae->request_id, sizeof(ae->request_id), request_id);
+	/* Messages end in a full stop; the advice follows after a semicolon. */
+	len = strlen(ae->message);
+	if (len > 0 && ae->message[len - 1] == '.')
+		ae->message[len - 1] = '\0';
 	json_decref(root);
 	return ae->code[0] != '\0';
 }
@@ -301,8 +306,13 @@ alidns_explain_error(const struct alidns_error *ae, const char *action, const ch
     struct err *e)
 {
 	char advice[512] = "";
-	enum status st = ae->http_status >= 500 ? ST_TRANSIENT : ae->http_status == 403 ? ST_PERMISSION : ST_PROTOCOL;
+	enum status st = ST_PROTOCOL;
 	size_t i;
+
+	if (ae->http_status >= 500)
+		st = ST_TRANSIENT;
+	else if (ae->http_status == 403)
+		st = ST_PERMISSION;
 
 	for (i = 0; i < sizeof(code_advice) / sizeof(code_advice[0]); i++) {
 		if (strcmp(code_advice[i].code, ae->code) != 0)
@@ -414,7 +424,7 @@ alidns_call(struct alidns_client *client, const char *action, const struct alidn
 	st = http_send_retry(client->http, &req, &alidns_retry, prepare_attempt, should_retry, &cs, what, &resp, e);
 	wipe_url(&cs);
 	if (st == ST_TRANSIENT && resp.status != 0) {
-		/* Retries ran out on an answer: explain its code rather than only its HTTP status. */
+		/* Retries ran out on a response: explain its code rather than only its HTTP status. */
 		char gave_up[512];
 
 		snprintf(gave_up, sizeof(gave_up), "%s: gave up after %d attempts; the last one", what, cs.attempts);

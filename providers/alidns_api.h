@@ -1,7 +1,7 @@
 /*
- * A client of the Alibaba Cloud DNS RPC API, version 2015-01-09
- * (https://help.aliyun.com/document_detail/29739.html): signed GET requests
- * with Format=JSON, bounded retries, and errors classified by their Code.
+ * A client of the Alibaba Cloud DNS RPC API, version 2015-01-09: signed GET
+ * requests with Format=JSON, bounded retries, and errors classified by their
+ * Code.
  */
 #ifndef DNS01_ALIDNS_API_H
 #define DNS01_ALIDNS_API_H
@@ -44,7 +44,7 @@ void alidns_client_close(struct alidns_client *client);
 /*
  * Calls action with the business parameters params (without the common
  * ones, which this adds and signs, fresh for every attempt). Retries
- * throttling, LastOperationNotFinished, 5xx answers and transport errors
+ * throttling, LastOperationNotFinished, 5xx responses and transport errors
  * with capped backoff, and SignatureNonceUsed once. what names the operation
  * in messages. On success sets *root to the parsed JSON answer (release with
  * json_decref). On an API error fills ae (when not NULL) and returns the

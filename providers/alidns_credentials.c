@@ -174,7 +174,6 @@ parse_ini_file(const char *path, struct ini_keys *keys, struct err *e)
 	st = secret_read_file(path, 1, &text, e);
 	if (st != ST_OK)
 		return err_prefix(e, "Alibaba Cloud credentials file");
-	/* ini_parse also accepts section headers such as [profile default], which are then a profile named so. */
 	st = ini_parse(text, path, read_ini_key, keys, e);
 	secret_free(text);
 	return st;
@@ -390,7 +389,7 @@ load_cli_config(const char *profile_env, struct alidns_credentials *creds, int *
 	}
 	log_debug("%s has no profile '%s'", path, name);
 out:
-	/* The parsed tree holds copies of the secrets; jansson frees without wiping. */
+	/* NOTE: the parsed tree contains copies of the secrets, and jansson frees them without wiping. */
 	json_decref(root);
 	return st;
 }

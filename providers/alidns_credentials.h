@@ -18,8 +18,8 @@
  *     when its type is access_key
  *  6. the profile ALIBABA_CLOUD_PROFILE (default: the "current" one) of the
  *     aliyun CLI file ALIBABA_CLOUD_CONFIG_FILE (default
- *     ~/.aliyun/config.json), when its mode is AK or StsToken; skipped when
- *     ALIBABA_CLOUD_CLI_PROFILE_DISABLED is true
+ *     ~/.aliyun/config.json), when its mode is AK or StsToken. This source
+ *     is skipped when ALIBABA_CLOUD_CLI_PROFILE_DISABLED is true.
  *  7. the keys alidns.access_key_id, alidns.access_key_secret and
  *     alidns.security_token of the dns01-hooks configuration file
  *

@@ -509,6 +509,56 @@ cloudflare_delete_record(void *state, const struct zone *zone, const char *id, s
 	return st;
 }
 
+static enum status
+cloudflare_restore_record(void *state, const struct zone *zone, const struct dns_record *rec, char *id,
+    size_t id_size, struct err *e)
+{
+	/* Every field a client may set when creating a record; the rest (id, timestamps, meta) is the API's. */
+	static const char *const settable[] = { "type", "name", "content", "ttl", "proxied", "comment", "tags",
+		"priority", "data", "settings", NULL };
+	struct cloudflare *cf = state;
+	char path[256];
+	char what[DOMAIN_MAX + 64];
+	const char *const *key;
+	const char *new_id;
+	json_error_t jerr;
+	json_t *raw;
+	json_t *body;
+	json_t *root = NULL;
+	enum status st;
+
+	if (rec->raw == NULL)
+		return err_set(e, ST_PROTOCOL, "no saved copy of the %s record %s to restore", rec->type, rec->name);
+	raw = json_loads(rec->raw, 0, &jerr);
+	body = json_object();
+	if (!json_is_object(raw) || body == NULL) {
+		json_decref(raw);
+		json_decref(body);
+		return err_set(e, ST_PROTOCOL, "the saved copy of the %s record %s is not a JSON object", rec->type,
+		    rec->name);
+	}
+	for (key = settable; *key != NULL; key++) {
+		json_t *value = json_object_get(raw, *key);
+
+		if (value != NULL && !json_is_null(value))
+			json_object_set(body, *key, value);
+	}
+	json_decref(raw);
+	snprintf(path, sizeof(path), "/zones/%s/dns_records", zone->id);
+	snprintf(what, sizeof(what), "restoring %s record %s", rec->type, rec->name);
+	st = cf_call(cf, "POST", path, body, what, &root, e);
+	json_decref(body);
+	if (st != ST_OK)
+		return st;
+	new_id = json_string_value(json_object_get(json_object_get(root, "result"), "id"));
+	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
+		st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no record id", what);
+	else
+		snprintf(id, id_size, "%s", new_id);
+	json_decref(root);
+	return st;
+}
+
 const struct provider_ops cloudflare_provider = {
 	.name = "cloudflare",
 	.default_ttl = CF_DEFAULT_TTL,
@@ -519,5 +569,6 @@ const struct provider_ops cloudflare_provider = {
 	.list_records = cloudflare_list_records,
 	.create_txt = cloudflare_create_txt,
 	.delete_record = cloudflare_delete_record,
+	.restore_record = cloudflare_restore_record,
 	.request_count = cloudflare_request_count,
 };

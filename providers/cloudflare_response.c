@@ -1,6 +1,7 @@
 #include "cloudflare_response.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -194,6 +195,13 @@ cf_response_records(json_t *root, const char *fqdn, struct record_list *out, lon
 			continue;
 		st = record_list_add(out, id, type, name, content, (int)json_integer_value(json_object_get(item, "ttl")),
 		    e);
+		if (st == ST_OK) {
+			char *raw = json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS);
+
+			st = raw != NULL ? record_set_raw(&out->items[out->count - 1], raw, e) :
+			    err_set(e, ST_SYSTEM, "out of memory");
+			free(raw);
+		}
 		if (st != ST_OK)
 			return st;
 	}

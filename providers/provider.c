@@ -6,9 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
+extern const struct provider_ops alidns_provider;
 extern const struct provider_ops cloudflare_provider;
 
 static const struct provider_ops *const providers[] = {
+	&alidns_provider,
 	&cloudflare_provider,
 };
 
@@ -39,8 +41,10 @@ record_list_free(struct record_list *list)
 {
 	size_t i;
 
-	for (i = 0; i < list->count; i++)
+	for (i = 0; i < list->count; i++) {
 		free(list->items[i].content);
+		free(list->items[i].raw);
+	}
 	free(list->items);
 	list->items = NULL;
 	list->count = 0;
@@ -73,6 +77,30 @@ record_list_add(struct record_list *list, const char *id, const char *type, cons
 	rec->ttl = ttl;
 	list->count++;
 	return ST_OK;
+}
+
+enum status
+record_set_raw(struct dns_record *rec, const char *raw, struct err *e)
+{
+	free(rec->raw);
+	rec->raw = strdup(raw);
+	if (rec->raw == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	return ST_OK;
+}
+
+void
+record_canonical_name(const char *name, char *out, size_t size)
+{
+	size_t len;
+	size_t i;
+
+	snprintf(out, size, "%s", name);
+	len = strlen(out);
+	if (len > 0 && out[len - 1] == '.')
+		out[--len] = '\0';
+	for (i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
 }
 
 int

@@ -26,6 +26,7 @@ struct dns_record {
 	char name[DOMAIN_MAX + 1];	/* fully qualified, lowercase, no trailing dot */
 	char *content;			/* as the API returns it; owned */
 	int ttl;
+	char *raw;			/* the API's whole record object as JSON text, or NULL; owned */
 };
 
 struct record_list {
@@ -62,6 +63,15 @@ struct provider_ops {
 	/* Deletes one record by id; ST_NOT_FOUND when it no longer exists. */
 	enum status (*delete_record)(void *state, const struct zone *zone, const char *id, struct err *e);
 
+	/*
+	 * Recreates a record that list_records returned, with every attribute
+	 * the API lets a client set (for Cloudflare also proxied, comment and
+	 * tags; for Alibaba Cloud also Line, Priority, Remark and Status), from
+	 * rec->raw. Writes the new record's id to id.
+	 */
+	enum status (*restore_record)(void *state, const struct zone *zone, const struct dns_record *rec, char *id,
+	    size_t id_size, struct err *e);
+
 	/* Number of API requests sent so far. */
 	unsigned (*request_count)(void *state);
 };
@@ -78,6 +88,12 @@ void record_list_free(struct record_list *list);
 /* Appends a record (the content is copied); returns ST_SYSTEM when out of memory. */
 enum status record_list_add(struct record_list *list, const char *id, const char *type, const char *name,
     const char *content, int ttl, struct err *e);
+
+/* Stores a copy of the API's JSON text of the record (see struct dns_record.raw). */
+enum status record_set_raw(struct dns_record *rec, const char *raw, struct err *e);
+
+/* Returns a CNAME target in canonical form: lowercase, without the trailing dot. */
+void record_canonical_name(const char *name, char *out, size_t size);
 
 /*
  * Returns nonzero when the content of a TXT record equals value, with one

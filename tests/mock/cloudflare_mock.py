@@ -39,7 +39,7 @@ import urllib.parse
 
 from mock_api import API_PREFIX, ApiError, CloudflareApi, Request, envelope, render_json
 from mock_dns import DnsSync, DnsUpdateError
-from mock_faults import ACTIONS, FaultSpecError, FaultTable
+from mock_faults import ACTIONS, TRANSFORMS, FaultSpecError, FaultTable
 
 LOG = logging.getLogger("cloudflare-mock")
 
@@ -65,7 +65,7 @@ class MockState:
     def __init__(self, api, dns):
         self.api = api
         self.dns = dns
-        self.faults = FaultTable()
+        self.faults = FaultTable(extended=True)
         self.spaced_json = False
         self.requests_lock = threading.Lock()
         self.requests = []
@@ -233,25 +233,36 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
         self.last_status = None
         try:
             fault = self.state.faults.take(self.command, url.path)
-            if fault is not None:
+            if fault is not None and fault.kind in ACTIONS:
                 entry["fault"] = fault.kind
+                if fault.process:
+                    # The change is made, but the client gets the fault's answer.
+                    status, payload = self.answer_api(url, params, body, entry)
+                    entry["processed_status"] = status
+                    entry["processed_codes"] = [error["code"] for error in payload["errors"]]
                 if ACTIONS[fault.kind](self, fault):
                     entry["status"] = self.last_status
                     if fault.kind == "status":
                         entry["codes"] = [fault.code]
                     return
 
-            if url.path != API_PREFIX and not url.path.startswith(API_PREFIX + "/"):
-                status, payload = 404, self.error_envelope(7000, "No route for that URI")
-            else:
-                request = Request(self.command, url.path, params, self.headers, body,
-                                  self.client_address[0])
-                status, payload = api.handle(request, entry)
+            status, payload = self.answer_api(url, params, body, entry)
+            if fault is not None and fault.kind in TRANSFORMS:
+                entry["fault"] = fault.kind
+                payload = TRANSFORMS[fault.kind](payload)
             entry["status"] = status
             entry["codes"] = [error["code"] for error in payload["errors"]]
             self.send_envelope(status, payload)
         finally:
             self.state.record_request(entry)
+
+    def answer_api(self, url, params, body, entry):
+        """Carry out one API request; return (status, payload)."""
+        if url.path != API_PREFIX and not url.path.startswith(API_PREFIX + "/"):
+            return 404, self.error_envelope(7000, "No route for that URI")
+        request = Request(self.command, url.path, params, self.headers, body,
+                          self.client_address[0])
+        return self.state.api.handle(request, entry)
 
     def body_for_log(self, body):
         if not body:

@@ -22,11 +22,24 @@ kind     what happens instead of the normal response (default "status"):
            truncate        announce the full Content-Length, send half the
                            body, close cleanly
            malformed_json  HTTP 200 with a JSON body cut in the middle
+         kinds that change the normal answer (the request is carried out):
+           duplicate_results  every item of a "result" list appears twice
+           reorder_results    the "result" list in reverse order
+           endless_pages      result_info always announces one more page
+           hostile_ids        every "id" of the result becomes a string
+                              with control bytes, a path and 300 characters
 count    how many matching requests fire the fault (default 1, -1 = all)
 after    how many matching requests pass untouched first (default 0)
+process  true: carry the request out first (a record is created or deleted),
+         then answer as the fault says, so the client never learns the
+         result; for the kinds that replace the answer (default false)
+The transform kinds and process need a mock that supports them (the
+Cloudflare mock does: FaultTable(extended=True)).
 
-To add a kind, write a function taking (handler, fault) that returns True
-when it has dealt with the request, and add it to ACTIONS.
+To add a kind that replaces the answer, write a function taking (handler,
+fault) that returns True when it has dealt with the request, and add it to
+ACTIONS. A kind that changes the normal answer is a function taking the
+response payload and returning the new one, in TRANSFORMS.
 """
 
 import re
@@ -55,11 +68,14 @@ class FaultSpecError(ValueError):
 class Fault:
     """One registered fault with its remaining count."""
 
-    def __init__(self, spec):
+    def __init__(self, spec, extended=False):
+        """Validate spec. extended=True accepts the TRANSFORMS kinds and
+        "process", which only mocks that call apply_transform and
+        process_first support."""
         if not isinstance(spec, dict):
             raise FaultSpecError("a fault must be a JSON object, got %r" % (spec,))
         unknown = set(spec) - {"method", "path", "kind", "status", "code", "message",
-                               "retry_after", "count", "after", "seconds"}
+                               "retry_after", "count", "after", "seconds", "process"}
         if unknown:
             raise FaultSpecError("unknown fault fields: %s" % ", ".join(sorted(unknown)))
 
@@ -71,9 +87,18 @@ class Fault:
             raise FaultSpecError("invalid path regex %r: %s" % (self.path_pattern, error)) from error
 
         self.kind = spec.get("kind", "status")
-        if self.kind not in ACTIONS:
+        known = set(ACTIONS) | (set(TRANSFORMS) if extended else set())
+        if self.kind not in known:
             raise FaultSpecError("unknown fault kind %r; known kinds: %s"
-                                 % (self.kind, ", ".join(sorted(ACTIONS))))
+                                 % (self.kind, ", ".join(sorted(known))))
+        self.process = spec.get("process", False)
+        if not isinstance(self.process, bool):
+            raise FaultSpecError("process must be true or false, got %r" % (self.process,))
+        if self.process and not extended:
+            raise FaultSpecError("this mock does not support process")
+        if self.process and (self.kind not in ACTIONS or self.kind == "delay"):
+            raise FaultSpecError("process applies to kinds that replace the answer, not to %r"
+                                 % self.kind)
 
         default_status = {"html": 502, "malformed_json": 200, "reset": 200, "truncate": 200}
         self.status = self._integer(spec, "status", default_status.get(self.kind, 500), 100, 599)
@@ -122,15 +147,16 @@ class Fault:
         return {"method": self.method, "path": self.path_pattern, "kind": self.kind,
                 "status": self.status, "code": self.code, "retry_after": self.retry_after,
                 "remaining": self.remaining, "after": self.skip, "seconds": self.seconds,
-                "fired": self.fired}
+                "process": self.process, "fired": self.fired}
 
 
 class FaultTable:
     """Thread-safe list of registered faults, consulted once per API request."""
 
-    def __init__(self):
+    def __init__(self, extended=False):
         self._lock = threading.Lock()
         self._faults = []
+        self._extended = extended
 
     def add(self, specs):
         """Validate and register one fault object or a list of them."""
@@ -138,7 +164,7 @@ class FaultTable:
             specs = [specs]
         if not isinstance(specs, list):
             raise FaultSpecError("expected a fault object or a list of fault objects")
-        faults = [Fault(spec) for spec in specs]
+        faults = [Fault(spec, self._extended) for spec in specs]
         with self._lock:
             self._faults.extend(faults)
 
@@ -249,4 +275,55 @@ ACTIONS = {
     "reset": act_reset,
     "truncate": act_truncate,
     "malformed_json": act_malformed_json,
+}
+
+
+# ---------------------------------------------------------------------------
+# Transforms of a normal answer: each takes the response payload (the v4
+# envelope as a dict) and returns the payload to send instead.
+
+HOSTILE_ID = "\x1b[31m\x07/../../user/tokens\r\nerror: forged log line " + "A" * 300
+
+
+def _result_items(payload):
+    result = payload.get("result")
+    if isinstance(result, list):
+        return result
+    if isinstance(result, dict):
+        return [result]
+    return []
+
+
+def transform_duplicate_results(payload):
+    if isinstance(payload.get("result"), list):
+        payload["result"] = [item for item in payload["result"] for _ in range(2)]
+    return payload
+
+
+def transform_reorder_results(payload):
+    if isinstance(payload.get("result"), list):
+        payload["result"] = list(reversed(payload["result"]))
+    return payload
+
+
+def transform_endless_pages(payload):
+    info = payload.get("result_info")
+    if isinstance(info, dict):
+        info["total_pages"] = info.get("page", 1) + 1
+        info["total_count"] = info["total_pages"] * max(info.get("per_page", 1), 1)
+    return payload
+
+
+def transform_hostile_ids(payload):
+    for item in _result_items(payload):
+        if isinstance(item, dict) and "id" in item:
+            item["id"] = HOSTILE_ID
+    return payload
+
+
+TRANSFORMS = {
+    "duplicate_results": transform_duplicate_results,
+    "reorder_results": transform_reorder_results,
+    "endless_pages": transform_endless_pages,
+    "hostile_ids": transform_hostile_ids,
 }

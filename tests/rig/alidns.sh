@@ -5,7 +5,7 @@
 # rig (tests/rig/rig.sh start) must be running first.
 #
 # Usage: alidns.sh start|stop|status|env
-#   start   start the mock unless it answers already; wait until it does
+#   start   start the mock unless it responds already; wait until it does
 #           (at most RIG_READY_TIMEOUT seconds)
 #   stop    stop the mock started by this script
 #   status  exit 0 when the mock answers
@@ -78,7 +78,7 @@ running_pid() {
 write_accounts() {
     mkdir -p "$(dirname "$ACCOUNTS")"
     # dcv-provider.test is served by the knot servers but belongs to another
-    # Alibaba Cloud account, so it answers IncorrectDomainUser.
+    # Alibaba Cloud account, so it returns IncorrectDomainUser.
     cat >"$ACCOUNTS" <<EOF
 {
   "name_servers": ["ns1.example.test", "ns2.example.test"],
@@ -110,6 +110,7 @@ cmd_start() {
     if answers; then
         return 0
     fi
+
     if pid=$(running_pid); then
         kill -TERM "$pid" 2>/dev/null || true
         sleep 0.5
@@ -125,6 +126,7 @@ cmd_start() {
         --dns-server "$NS1_ADDR" --dns-server "$NS2_ADDR" \
         </dev/null >"$LOG_DIR/alidns.log" 2>&1 8>&- 9>&- &
     printf '%s\n' "$!" >"$PID_FILE"
+
     deadline=$((SECONDS + READY_TIMEOUT))
     until answers; do
         if ! running_pid >/dev/null; then

@@ -6,7 +6,11 @@
 #   - pebble, the ACME test CA, on https://127.0.0.1:14000/dir; it validates
 #     DNS-01 challenges by asking ns2 only,
 #   - the Cloudflare API v4 mock on https://127.0.0.1:18443/client/v4, which
-#     applies every record change to ns1 at once and to ns2 after a delay.
+#     applies every record change to ns1 at once and to ns2 after a delay,
+#   - ns3 (127.0.53.3:53), the programmable DNS server of the fault tests
+#     (tests/mock/dns_fault_server.py): a third nameserver of the zone
+#     dnsfault.test that forwards to ns1 unless a test sets a fault; its
+#     control API is http://127.0.0.1:18053/.
 # Every server listens on loopback only. Runtime files, pid files and logs go
 # under $RIG_DIR (default: build/rig in the repository).
 #
@@ -36,6 +40,8 @@ READY_TIMEOUT=${RIG_READY_TIMEOUT:-30}
 
 NS1_ADDR=127.0.53.1
 NS2_ADDR=127.0.53.2
+NS3_ADDR=127.0.53.3
+DNSFAULT_CONTROL_LISTEN=127.0.0.1:18053
 PEBBLE_LISTEN=127.0.0.1:14000
 PEBBLE_MANAGEMENT_LISTEN=127.0.0.1:15000
 MOCK_HOST=127.0.0.1
@@ -43,8 +49,8 @@ MOCK_PORT=18443
 
 # Zones served by both knotd instances. dcv-provider.test is deliberately
 # missing from the mock's account (see write_mock_accounts).
-ZONES=(example.test sub.example.test example.com.test other.test dcv-provider.test)
-COMPONENTS=(ns1 ns2 pebble mock)
+ZONES=(example.test sub.example.test example.com.test other.test dcv-provider.test dnsfault.test)
+COMPONENTS=(ns1 ns2 pebble mock dnsfault)
 
 # Test credentials of the mock account. None of them is a real secret, but
 # the mock still keeps them out of its logs so tests can check that the hooks
@@ -147,6 +153,7 @@ stop_all() {
         name=$(basename "$file" .pid)
         stop_component "$name"
     done
+    RIG_DIR=$RIG_DIR "$RIG_SCRIPT_DIR/alidns.sh" stop >/dev/null 2>&1 || true
 }
 
 # Poll a check command every 0.1 s until it succeeds or READY_TIMEOUT
@@ -178,7 +185,8 @@ wait_ready() {
 # the first one, and the readiness checks would pass against the wrong server.
 require_free_ports() {
     "$PYTHON" - "$NS1_ADDR:53/udp" "$NS1_ADDR:53/tcp" "$NS2_ADDR:53/udp" "$NS2_ADDR:53/tcp" \
-        "$PEBBLE_LISTEN/tcp" "$PEBBLE_MANAGEMENT_LISTEN/tcp" "$MOCK_HOST:$MOCK_PORT/tcp" <<'PY'
+        "$PEBBLE_LISTEN/tcp" "$PEBBLE_MANAGEMENT_LISTEN/tcp" "$MOCK_HOST:$MOCK_PORT/tcp" \
+        "$NS3_ADDR:53/udp" "$NS3_ADDR:53/tcp" "$DNSFAULT_CONTROL_LISTEN/tcp" <<'PY'
 import socket, sys
 busy = []
 for endpoint in sys.argv[1:]:
@@ -351,7 +359,8 @@ write_mock_accounts() {
     {"id": "e2f8c16330cbd51d52d9df189ea084b0", "name": "example.test"},
     {"id": "01fcbe75c57dd9158e225aa934649113", "name": "example.com.test"},
     {"id": "e4d05b6ea28f7f4cbaab2b4679ee48e8", "name": "sub.example.test"},
-    {"id": "ef68ee158e807faaaa076f03a69e0c9a", "name": "other.test"}
+    {"id": "ef68ee158e807faaaa076f03a69e0c9a", "name": "other.test"},
+    {"id": "5d1c0a3f7b2e4c6d8e9f0a1b2c3d4e5f", "name": "dnsfault.test"}
   ],
   "credentials": [
     {"name": "full-token", "scheme": "bearer", "token": "$CF_TEST_TOKEN",
@@ -385,6 +394,21 @@ start_mock() {
 }
 
 # ---------------------------------------------------------------------------
+# ns3: the programmable DNS server of the fault tests
+
+dnsfault_responds() {
+    curl -fsS --max-time 2 "http://$DNSFAULT_CONTROL_LISTEN/rules" >/dev/null &&
+        [[ -n $(kdig @"$NS3_ADDR" dnsfault.test SOA +norecurse +short +timeout=1 +retry=0 2>/dev/null) ]]
+}
+
+start_dnsfault() {
+    spawn dnsfault env PYTHONDONTWRITEBYTECODE=1 "$PYTHON" "$REPO/tests/mock/dns_fault_server.py" \
+        --listen "$NS3_ADDR" --upstream "$NS1_ADDR:53" --control "$DNSFAULT_CONTROL_LISTEN" \
+        --rig-dir "$RIG_DIR"
+    wait_ready dnsfault "DNS and control API" dnsfault_responds
+}
+
+# ---------------------------------------------------------------------------
 # Commands
 
 # Wait until no test run uses the rig; the lock is released when this
@@ -411,13 +435,15 @@ cmd_start() {
     if ! { start_knot ns1 "$NS1_ADDR" &&
         start_knot ns2 "$NS2_ADDR" &&
         start_pebble &&
-        start_mock; }; then
+        start_mock &&
+        start_dnsfault &&
+        RIG_DIR=$RIG_DIR "$RIG_SCRIPT_DIR/alidns.sh" start; }; then
         log "start failed; stopping what was started"
         stop_all
         exit 1
     fi
     log "ready: ns1 $NS1_ADDR:53, ns2 $NS2_ADDR:53, pebble https://$PEBBLE_LISTEN/dir," \
-        "mock https://$MOCK_HOST:$MOCK_PORT/client/v4 (logs in $LOG_DIR)"
+        "mock https://$MOCK_HOST:$MOCK_PORT/client/v4, ns3 $NS3_ADDR:53 (logs in $LOG_DIR)"
 }
 
 cmd_stop() {
@@ -438,7 +464,7 @@ cmd_status() {
         else
             state="running (pid $pid)"
         fi
-        printf '%-7s %s\n' "$name" "$state"
+        printf '%-9s %s\n' "$name" "$state"
     done
     return "$all_up"
 }
@@ -449,6 +475,7 @@ component_responds() {
         ns2) knot_serves_all_zones "$NS2_ADDR" ;;
         pebble) pebble_responds >/dev/null 2>&1 ;;
         mock) mock_responds >/dev/null 2>&1 ;;
+        dnsfault) dnsfault_responds >/dev/null 2>&1 ;;
     esac
 }
 
@@ -462,14 +489,17 @@ cmd_env() {
         MOCK_CONTROL=https://$MOCK_HOST:$MOCK_PORT/_mock \
         PEBBLE_DIR_URL=https://$PEBBLE_LISTEN/dir \
         RIG_NS1=$NS1_ADDR \
-        RIG_NS2=$NS2_ADDR
+        RIG_NS2=$NS2_ADDR \
+        RIG_NS3=$NS3_ADDR \
+        DNSFAULT_CONTROL=http://$DNSFAULT_CONTROL_LISTEN
     local name
     for name in RIG_DIR RIG_CA CLOUDFLARE_BASE_URL DNS01_CA_BUNDLE DNS01_RESOLVERS \
-        MOCK_CONTROL PEBBLE_DIR_URL RIG_NS1 RIG_NS2 \
+        MOCK_CONTROL PEBBLE_DIR_URL RIG_NS1 RIG_NS2 RIG_NS3 DNSFAULT_CONTROL \
         CF_TEST_TOKEN CF_TEST_ZONE_TOKEN CF_TEST_READONLY_TOKEN \
         CF_TEST_IP_RESTRICTED_TOKEN CF_TEST_EMAIL CF_TEST_GLOBAL_KEY; do
         printf 'export %s=%q\n' "$name" "${!name}"
     done
+    RIG_DIR=$RIG_DIR "$RIG_SCRIPT_DIR/alidns.sh" env
 }
 
 case ${1:-} in

@@ -1,0 +1,166 @@
+/*
+ * The pre-flight check, meant for a timer that runs days before renewal: it
+ * shows the CNAME trap and other causes of a failed renewal before they bite,
+ * and changes nothing (read-only API calls and DNS queries only).
+ */
+#include "check.h"
+
+#include <arpa/nameser.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cname.h"
+#include "log.h"
+#include "nameservers.h"
+
+#define CHECK_QUERY_TIMEOUT 2.0
+#define CHECK_QUERY_TRIES 2
+
+/* Queries the zone's SOA at every address of every nameserver; prints each and returns how many answered. */
+static int
+check_nameservers(struct challenge *c, const char *zone, int *total)
+{
+	struct nameserver_set servers;
+	struct dns_exchange xs[64];
+	struct err e = { ST_OK, "" };
+	size_t count = 0;
+	size_t i;
+	int answered = 0;
+
+	*total = 0;
+	if (nameservers_find(&c->cfg, zone, &servers, &e) != ST_OK) {
+		printf("  nameservers: %s\n", e.msg);
+		return 0;
+	}
+	memset(xs, 0, sizeof(xs));
+	for (i = 0; i < servers.count; i++) {
+		int a;
+
+		for (a = 0; a < servers.items[i].addr_count && count < 64; a++) {
+			xs[count].server = &servers.items[i].addrs[a];
+			xs[count].qname = zone;
+			xs[count].qtype = ns_t_soa;
+			count++;
+		}
+	}
+	dns_exchange_all(xs, count, CHECK_QUERY_TIMEOUT, CHECK_QUERY_TRIES, &e);
+	count = 0;
+	for (i = 0; i < servers.count; i++) {
+		int a;
+		int ok = 0;
+
+		printf("  nameserver %s:", servers.items[i].name);
+		for (a = 0; a < servers.items[i].addr_count && count < 64; a++, count++) {
+			char addr[64];
+			const char *verdict = "no answer";
+
+			dns_format_addr(xs[count].server, addr, sizeof(addr));
+			if (xs[count].status == ST_OK && xs[count].authoritative && xs[count].rcode == ns_r_noerror) {
+				verdict = "answers";
+				ok = 1;
+			} else if (xs[count].status == ST_OK) {
+				verdict = xs[count].authoritative ? dns_rcode_name(xs[count].rcode) : "not authoritative";
+			}
+			printf(" %s %s;", addr, verdict);
+			dns_exchange_reset(&xs[count]);
+		}
+		printf("\n");
+		answered += ok;
+		(*total)++;
+	}
+	nameservers_free(&servers);
+	return answered;
+}
+
+/* Says what each policy would do with the CNAME at the name; returns nonzero when the configured one would fail. */
+static int
+report_cname(struct challenge *c, const struct dns_record *cname)
+{
+	struct zone target_zone;
+	char target_name[DOMAIN_MAX + 1];
+	struct err e = { ST_OK, "" };
+	enum status follow;
+
+	printf("  CNAME: %s -> %s\n", c->fqdn, cname->content);
+	printf("    with --cname=fail (the default): the renewal fails, nothing is changed\n");
+	printf("    with --cname=remove: the CNAME is removed for the challenge and restored exactly afterwards\n");
+	follow = cname_follow(c, cname->content, &target_zone, target_name, sizeof(target_name), &e);
+	if (follow == ST_OK)
+		printf("    with --cname=follow: the TXT record is written at %s in zone %s\n", target_name, target_zone.name);
+	else
+		printf("    with --cname=follow: fails: %s\n", e.msg);
+	switch (c->cfg.cname) {
+	case CNAME_REMOVE:
+		return 0;
+	case CNAME_FOLLOW:
+		return follow != ST_OK;
+	default:
+		return 1;
+	}
+}
+
+/* Checks one domain; returns nonzero when its renewal would fail. */
+static int
+check_domain(struct challenge *c, const char *domain)
+{
+	struct record_list list = { NULL, 0 };
+	struct zone zone;
+	struct err e = { ST_OK, "" };
+	const struct dns_record *cname = NULL;
+	int fails = 0;
+	int answered;
+	int total;
+	size_t i;
+
+	printf("%s:\n", domain);
+	if (challenge_set_domain(c, domain, &e) != ST_OK) {
+		printf("  invalid: %s\n  renewal would FAIL\n", e.msg);
+		return 1;
+	}
+	if (challenge_find_zone(c, NULL, NULL, &zone, &e) != ST_OK) {
+		printf("  zone: %s\n  renewal would FAIL\n", e.msg);
+		return 1;
+	}
+	printf("  zone: %s (id %s)\n", zone.name, zone.id);
+	if (c->provider->list_records(c->provider_state, &zone, c->fqdn, &list, &e) != ST_OK) {
+		printf("  records at %s: cannot read them: %s\n  renewal would FAIL\n", c->fqdn, e.msg);
+		return 1;
+	}
+	printf("  records at %s: readable (%zu)\n", c->fqdn, list.count);
+	/* NOTE: no read-only call of either API shows whether the credentials may write; a renewal shows it. */
+	printf("  write access: not checked (it needs no change to test); the credentials need permission to edit DNS records\n");
+	for (i = 0; i < list.count; i++)
+		if (strcmp(list.items[i].type, "CNAME") == 0)
+			cname = &list.items[i];
+	if (cname != NULL)
+		fails |= report_cname(c, cname);
+	else
+		printf("  CNAME: none\n");
+	record_list_free(&list);
+
+	answered = check_nameservers(c, zone.name, &total);
+	if (answered == 0 || answered < total) {
+		printf("  nameservers: %d of %d answer\n", answered, total);
+		fails = 1;
+	}
+	printf("  renewal with --cname=%s would %s\n", config_cname_policy_name(c->cfg.cname), fails ? "FAIL" : "succeed");
+	return fails;
+}
+
+enum status
+check_run(struct challenge *c, struct err *e)
+{
+	int failed = 0;
+	int i;
+
+	if (c->cfg.arg_count == 0)
+		return err_set(e, ST_USAGE, "--check needs the domains to check, such as: dns01-auth --provider %s --check example.com www.example.com",
+		    c->provider->name);
+	for (i = 0; i < c->cfg.arg_count; i++)
+		failed += check_domain(c, c->cfg.args[i]);
+	fflush(stdout);
+	if (failed > 0)
+		return err_set(e, ST_CONFLICT, "%d of %d domains would fail to renew; see the report above", failed,
+		    c->cfg.arg_count);
+	return ST_OK;
+}

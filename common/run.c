@@ -1,0 +1,97 @@
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Programs that only pass a command on; the run is the process above them. */
+static const char *const pass_through[] = { "sh", "dash", "bash", "zsh", "ksh", "mksh", "ash", "busybox", "env",
+	"timeout", "nice", "ionice", "flock", "setsid", "stdbuf", "chronic", "sudo", "su", "runuser", "xargs", NULL };
+
+/* Reads the command name, parent pid and start time of pid; returns -1 when it does not exist. */
+static int
+read_stat(long pid, char *comm, size_t comm_size, long *ppid, unsigned long long *start)
+{
+	char path[64];
+	char buf[1024];
+	char *open_paren;
+	char *close_paren;
+	size_t len;
+	FILE *f;
+	int field;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	/* The command name is in parentheses and may itself contain spaces or parentheses. */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (open_paren == NULL || close_paren == NULL || close_paren < open_paren)
+		return -1;
+	snprintf(comm, comm_size, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	/* After ")": field 3 state, 4 ppid, ..., 22 starttime (proc(5)). */
+	p = close_paren + 2;
+	for (field = 3; field < 22 && p != NULL; field++) {
+		if (field == 4)
+			*ppid = strtol(p, NULL, 10);
+		p = strchr(p, ' ');
+		if (p != NULL)
+			p++;
+	}
+	if (p == NULL)
+		return -1;
+	*start = strtoull(p, NULL, 10);
+	return 0;
+}
+
+static int
+is_pass_through(const char *comm)
+{
+	const char *const *name;
+
+	for (name = pass_through; *name != NULL; name++)
+		if (strcmp(comm, *name) == 0)
+			return 1;
+	return 0;
+}
+
+void
+run_identify(struct run_id *run)
+{
+	long pid = (long)getppid();
+	int depth;
+
+	run->pid = pid;
+	run->start = 0;
+	for (depth = 0; depth < 16 && pid > 1; depth++) {
+		char comm[64];
+		long ppid = 0;
+		unsigned long long start = 0;
+
+		if (read_stat(pid, comm, sizeof(comm), &ppid, &start) != 0)
+			return;
+		run->pid = pid;
+		run->start = start;
+		if (!is_pass_through(comm))
+			return;
+		pid = ppid;
+	}
+}
+
+int
+run_is_alive(const struct run_id *run)
+{
+	char comm[64];
+	long ppid = 0;
+	unsigned long long start = 0;
+
+	if (run->pid <= 0 || read_stat(run->pid, comm, sizeof(comm), &ppid, &start) != 0)
+		return 0;
+	return start == run->start;
+}

@@ -1,0 +1,24 @@
+/*
+ * Identifying "this run": the ACME client process (certbot) that calls the
+ * hooks, so that state a run leaves behind can be told apart from state of a
+ * run that has ended.
+ */
+#ifndef DNS01_RUN_H
+#define DNS01_RUN_H
+
+struct run_id {
+	long pid;
+	unsigned long long start;	/* start time in clock ticks after boot, from /proc/PID/stat */
+};
+
+/*
+ * Finds the caller: the nearest ancestor that is not a shell or a wrapper
+ * such as env, timeout or flock (certbot runs hooks through "sh -c"). Falls
+ * back to the parent process.
+ */
+void run_identify(struct run_id *run);
+
+/* Returns nonzero while the process of run exists and is the same process (same start time). */
+int run_is_alive(const struct run_id *run);
+
+#endif

@@ -1,0 +1,477 @@
+/*
+ * Alibaba Cloud DNS (alidns), RPC API 2015-01-09.
+ *
+ * Zones are identified by name: struct zone's id and name are both the
+ * domain as the account lists it, in lowercase A-labels. Records are
+ * addressed by the host record RR relative to that domain ("_acme-challenge.www",
+ * "_acme-challenge" at the apex). Keyword searches of the API match loosely,
+ * so every listing is filtered here for the exact RR, type and value.
+ */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alidns_api.h"
+#include "log.h"
+#include "provider.h"
+
+/* The free and personal editions accept 600 to 86400 seconds; Enterprise editions go lower. */
+#define ALIDNS_DEFAULT_TTL 600
+#define ALIDNS_MIN_TTL 1
+#define ALIDNS_MAX_TTL 86400
+/* The maximum PageSize of DescribeDomains and DescribeSubDomainRecords in the current API reference. */
+#define ALIDNS_PAGE_SIZE "100"
+/* Bounds a listing even if the API kept returning more pages. */
+#define ALIDNS_MAX_PAGES 100
+
+struct alidns {
+	struct alidns_client client;
+	char zone[DOMAIN_MAX + 1];	/* from --zone, "" when absent */
+};
+
+static enum status
+alidns_check_ttl(int ttl, struct err *e)
+{
+	if (ttl >= ALIDNS_MIN_TTL && ttl <= ALIDNS_MAX_TTL)
+		return ST_OK;
+	return err_set(e, ST_USAGE,
+	    "invalid TTL %d for Alibaba Cloud DNS; use 600 to 86400 seconds (lower values down to 1 need an Enterprise edition)",
+	    ttl);
+}
+
+static void
+alidns_close(void *state)
+{
+	struct alidns *ad = state;
+
+	if (ad == NULL)
+		return;
+	alidns_client_close(&ad->client);
+	free(ad);
+}
+
+static enum status
+alidns_open(const struct config *cfg, void **state, struct err *e)
+{
+	struct alidns *ad;
+	enum status st;
+
+	*state = NULL;
+	if (cfg->zone_id[0] != '\0')
+		return err_set(e, ST_USAGE,
+		    "Alibaba Cloud DNS identifies zones by domain name; pass --zone %s instead of --zone-id", cfg->zone_id);
+	ad = calloc(1, sizeof(*ad));
+	if (ad == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	st = alidns_client_open(&ad->client, cfg, e);
+	if (st != ST_OK) {
+		free(ad);
+		return st;
+	}
+	snprintf(ad->zone, sizeof(ad->zone), "%s", cfg->zone);
+	*state = ad;
+	return ST_OK;
+}
+
+static unsigned
+alidns_request_count(void *state)
+{
+	struct alidns *ad = state;
+
+	return http_client_request_count(ad->client.http);
+}
+
+/* Returns nonzero when fqdn is zone or a name below it (both lowercase). */
+static int
+is_within(const char *fqdn, const char *zone)
+{
+	size_t flen = strlen(fqdn);
+	size_t zlen = strlen(zone);
+
+	if (zlen == 0 || zlen > flen)
+		return 0;
+	if (zlen == flen)
+		return strcasecmp(fqdn, zone) == 0;
+	return fqdn[flen - zlen - 1] == '.' && strcasecmp(fqdn + flen - zlen, zone) == 0;
+}
+
+/* Writes the host record of fqdn in zone: the labels before the zone, or "@" for the apex. */
+static void
+relative_rr(const char *fqdn, const char *zone, char *rr, size_t size)
+{
+	size_t flen = strlen(fqdn);
+	size_t zlen = strlen(zone);
+
+	if (flen == zlen)
+		snprintf(rr, size, "@");
+	else
+		snprintf(rr, size, "%.*s", (int)(flen - zlen - 1), fqdn);
+}
+
+/*
+ * Fills zone with name as both id and name. The id field is shorter than a
+ * domain name may be, so longer zone names are rejected rather than cut.
+ */
+static enum status
+set_zone(struct zone *zone, const char *name, struct err *e)
+{
+	size_t len = strlen(name);
+	size_t i;
+
+	memset(zone, 0, sizeof(*zone));
+	if (len >= sizeof(zone->id))
+		return err_set(e, ST_USAGE, "zone name %s is longer than the %zu characters dns01-hooks can store", name,
+		    sizeof(zone->id) - 1);
+	for (i = 0; i < len; i++)
+		zone->name[i] = (char)tolower((unsigned char)name[i]);
+	memcpy(zone->id, zone->name, len + 1);
+	return ST_OK;
+}
+
+/* Returns a JSON string, or an integer written as decimal into buf; NULL when neither. */
+static const char *
+json_id_text(json_t *value, char *buf, size_t size)
+{
+	if (json_is_string(value))
+		return json_string_value(value);
+	if (json_is_integer(value)) {
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * Updates *best with name when it is a longer suffix of fqdn than *best.
+ * Single-label names are never zones here: a TLD is not a DNS hosting zone.
+ */
+static void
+consider_zone(const char *fqdn, const char *name, char *best, size_t size)
+{
+	if (name == NULL || strchr(name, '.') == NULL || !is_within(fqdn, name))
+		return;
+	if (strlen(name) > strlen(best) && strlen(name) < size)
+		snprintf(best, size, "%s", name);
+}
+
+/*
+ * Pages through DescribeDomains and writes the longest domain of the account
+ * that contains fqdn to best ("" when none). Compares both DomainName and
+ * PunyCode, so an internationalised domain matches its A-label form.
+ */
+static enum status
+list_account_zones(struct alidns *ad, const char *fqdn, char *best, size_t size, size_t *listed,
+    struct alidns_error *ae, struct err *e)
+{
+	char page_text[16];
+	char what[DOMAIN_MAX + 64];
+	long long total = -1;
+	int page;
+
+	best[0] = '\0';
+	*listed = 0;
+	snprintf(what, sizeof(what), "looking up the zone of %s", fqdn);
+	for (page = 1; page <= ALIDNS_MAX_PAGES; page++) {
+		struct alidns_param params[] = { { "PageNumber", page_text }, { "PageSize", ALIDNS_PAGE_SIZE } };
+		json_t *root = NULL;
+		json_t *domains;
+		json_t *item;
+		size_t page_items;
+		size_t i;
+		enum status st;
+
+		snprintf(page_text, sizeof(page_text), "%d", page);
+		st = alidns_call(&ad->client, "DescribeDomains", params, 2, what, &root, ae, e);
+		if (st != ST_OK)
+			return st;
+		domains = json_object_get(json_object_get(root, "Domains"), "Domain");
+		if (!json_is_array(domains)) {
+			json_decref(root);
+			return err_set(e, ST_PROTOCOL, "%s: the DescribeDomains answer has no Domains.Domain list", what);
+		}
+		total = json_integer_value(json_object_get(root, "TotalCount"));
+		json_array_foreach(domains, i, item) {
+			consider_zone(fqdn, json_string_value(json_object_get(item, "DomainName")), best, size);
+			consider_zone(fqdn, json_string_value(json_object_get(item, "PunyCode")), best, size);
+		}
+		page_items = json_array_size(domains);
+		*listed += page_items;
+		json_decref(root);
+		if (page_items == 0 || (long long)*listed >= total)
+			return ST_OK;
+	}
+	return err_set(e, ST_PROTOCOL, "%s: DescribeDomains returned more than %d pages; giving up; pass --zone",
+	    what, ALIDNS_MAX_PAGES);
+}
+
+/*
+ * Finds the zone one domain at a time, longest first, when the AccessKey may
+ * not list domains: a RAM policy scoped to one domain denies DescribeDomains
+ * but allows DescribeDomainRecords on that domain. Denied and unknown names
+ * are skipped. Returns ST_NOT_FOUND when no name could be read.
+ */
+static enum status
+probe_zones(struct alidns *ad, const char *fqdn, struct zone *zone, struct err *e)
+{
+	const char *candidate;
+
+	for (candidate = fqdn; candidate != NULL; candidate = strchr(candidate, '.')) {
+		struct alidns_param params[] = { { "DomainName", NULL }, { "PageSize", "1" } };
+		char what[DOMAIN_MAX + 64];
+		struct alidns_error ae;
+		json_t *root = NULL;
+		enum status st;
+
+		if (*candidate == '.')
+			candidate++;
+		if (strchr(candidate, '.') == NULL)
+			break;
+		if (strncmp(candidate, "_acme-challenge.", 16) == 0)
+			continue;
+		params[0].value = candidate;
+		snprintf(what, sizeof(what), "reading domain %s", candidate);
+		st = alidns_call(&ad->client, "DescribeDomainRecords", params, 2, what, &root, &ae, e);
+		json_decref(root);
+		if (st == ST_OK) {
+			if ((st = set_zone(zone, candidate, e)) != ST_OK)
+				return st;
+			log_info("zone %s found by reading it directly, because this AccessKey may not list domains",
+			    zone->name);
+			return ST_OK;
+		}
+		if (strcmp(ae.code, "Forbidden.RAM") == 0 || strcmp(ae.code, "IncorrectDomainUser") == 0 ||
+		    strncmp(ae.code, "InvalidDomainName", 17) == 0) {
+			log_debug("%s: %s", candidate, ae.code);
+			continue;
+		}
+		return st;
+	}
+	return ST_NOT_FOUND;
+}
+
+static enum status
+alidns_find_zone(void *state, const char *fqdn, struct zone *zone, struct err *e)
+{
+	struct alidns *ad = state;
+	char best[DOMAIN_MAX + 1];
+	struct alidns_error ae;
+	struct err denied;
+	size_t listed = 0;
+	enum status st;
+
+	memset(zone, 0, sizeof(*zone));
+	if (ad->zone[0] != '\0') {
+		if (!is_within(fqdn, ad->zone))
+			return err_set(e, ST_USAGE, "%s is not inside the zone %s given with --zone", fqdn, ad->zone);
+		return set_zone(zone, ad->zone, e);
+	}
+
+	st = list_account_zones(ad, fqdn, best, sizeof(best), &listed, &ae, e);
+	if (st == ST_OK && best[0] != '\0')
+		return set_zone(zone, best, e);
+	if (st == ST_OK)
+		return err_set(e, ST_NOT_FOUND,
+		    "no domain of this Alibaba Cloud account contains %s (%zu domains listed); add the domain in the Alibaba Cloud DNS console, or use the AccessKey of the account that holds it",
+		    fqdn, listed);
+	if (strcmp(ae.code, "Forbidden.RAM") != 0)
+		return st;
+
+	denied = *e;
+	st = probe_zones(ad, fqdn, zone, e);
+	if (st != ST_NOT_FOUND)
+		return st;
+	*e = denied;
+	return err_prefix(e,
+	    "the RAM policy of this AccessKey does not allow DescribeDomains, so the zone of %s cannot be looked up, and no parent domain of it could be read; "
+	    "pass --zone with the domain that the policy covers (as shown in the Alibaba Cloud DNS console), or allow alidns:DescribeDomains",
+	    fqdn);
+}
+
+/* Appends the records of one DescribeSubDomainRecords page whose RR is exactly rr. */
+static enum status
+add_page_records(json_t *records, const char *fqdn, const char *rr, const char *what, struct record_list *out,
+    struct err *e)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(records, i, item) {
+		char id_buf[32];
+		const char *id = json_id_text(json_object_get(item, "RecordId"), id_buf, sizeof(id_buf));
+		const char *record_rr = json_string_value(json_object_get(item, "RR"));
+		const char *type = json_string_value(json_object_get(item, "Type"));
+		const char *value = json_string_value(json_object_get(item, "Value"));
+		enum status st;
+
+		if (id == NULL || record_rr == NULL || type == NULL || value == NULL)
+			return err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned a record without RecordId, RR, Type or Value",
+			    what);
+		if (strcasecmp(record_rr, rr) != 0)
+			continue;
+		/*
+		 * NOTE: records with Status "Disable" are listed too, because they
+		 * still block a duplicate. So a disabled TXT with our value is
+		 * reused although no nameserver serves it.
+		 */
+		st = record_list_add(out, id, type, fqdn, value, (int)json_integer_value(json_object_get(item, "TTL")), e);
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}
+
+static enum status
+alidns_list_records(void *state, const struct zone *zone, const char *fqdn, struct record_list *out,
+    struct err *e)
+{
+	struct alidns *ad = state;
+	char rr[DOMAIN_MAX + 1];
+	char page_text[16];
+	char what[DOMAIN_MAX + 64];
+	size_t seen = 0;
+	enum status st = ST_OK;
+	int page;
+
+	memset(out, 0, sizeof(*out));
+	if (!is_within(fqdn, zone->name))
+		return err_set(e, ST_USAGE, "%s is not inside zone %s", fqdn, zone->name);
+	relative_rr(fqdn, zone->name, rr, sizeof(rr));
+	snprintf(what, sizeof(what), "listing records at %s", fqdn);
+	for (page = 1;; page++) {
+		struct alidns_param params[] = {
+			{ "SubDomain", fqdn }, { "DomainName", zone->id },
+			{ "PageNumber", page_text }, { "PageSize", ALIDNS_PAGE_SIZE },
+		};
+		json_t *root = NULL;
+		json_t *records;
+		size_t page_items;
+		long long total;
+
+		if (page > ALIDNS_MAX_PAGES) {
+			st = err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned more than %d pages; giving up", what,
+			    ALIDNS_MAX_PAGES);
+			break;
+		}
+		snprintf(page_text, sizeof(page_text), "%d", page);
+		st = alidns_call(&ad->client, "DescribeSubDomainRecords", params, 4, what, &root, NULL, e);
+		if (st != ST_OK)
+			break;
+		records = json_object_get(json_object_get(root, "DomainRecords"), "Record");
+		if (!json_is_array(records)) {
+			json_decref(root);
+			st = err_set(e, ST_PROTOCOL, "%s: the answer has no DomainRecords.Record list", what);
+			break;
+		}
+		total = json_integer_value(json_object_get(root, "TotalCount"));
+		st = add_page_records(records, fqdn, rr, what, out, e);
+		page_items = json_array_size(records);
+		seen += page_items;
+		json_decref(root);
+		if (st != ST_OK || page_items == 0 || (long long)seen >= total)
+			break;
+	}
+	if (st != ST_OK)
+		record_list_free(out);
+	return st;
+}
+
+/* Finds the id of the TXT record at fqdn with exactly value, after AddDomainRecord reported a duplicate. */
+static enum status
+find_txt_id(struct alidns *ad, const struct zone *zone, const char *fqdn, const char *value, char *id,
+    size_t id_size, const struct err *duplicate, struct err *e)
+{
+	struct record_list list;
+	enum status st;
+	size_t i;
+
+	st = alidns_list_records(ad, zone, fqdn, &list, e);
+	if (st != ST_OK)
+		return st;
+	st = err_set(e, ST_PROTOCOL, "%s; but no TXT record with this value is listed at %s, so its id is unknown",
+	    duplicate->msg, fqdn);
+	for (i = 0; i < list.count; i++) {
+		if (strcmp(list.items[i].type, "TXT") == 0 && record_txt_matches(list.items[i].content, value)) {
+			snprintf(id, id_size, "%s", list.items[i].id);
+			st = ST_EXISTS;
+			break;
+		}
+	}
+	record_list_free(&list);
+	return st;
+}
+
+static enum status
+alidns_create_txt(void *state, const struct zone *zone, const char *fqdn, const char *value, int ttl, char *id,
+    size_t id_size, struct err *e)
+{
+	struct alidns *ad = state;
+	char rr[DOMAIN_MAX + 1];
+	char ttl_text[16];
+	char what[DOMAIN_MAX + 64];
+	char id_buf[32];
+	const char *new_id;
+	json_t *root = NULL;
+	enum status st;
+
+	if (!is_within(fqdn, zone->name))
+		return err_set(e, ST_USAGE, "%s is not inside zone %s", fqdn, zone->name);
+	relative_rr(fqdn, zone->name, rr, sizeof(rr));
+	snprintf(ttl_text, sizeof(ttl_text), "%d", ttl);
+	snprintf(what, sizeof(what), "creating TXT record %s", fqdn);
+	{
+		struct alidns_param params[] = {
+			{ "DomainName", zone->id }, { "RR", rr }, { "Type", "TXT" }, { "Value", value }, { "TTL", ttl_text },
+		};
+
+		st = alidns_call(&ad->client, "AddDomainRecord", params, 5, what, &root, NULL, e);
+	}
+	if (st == ST_EXISTS) {
+		struct err duplicate = *e;
+
+		return find_txt_id(ad, zone, fqdn, value, id, id_size, &duplicate, e);
+	}
+	if (st != ST_OK)
+		return st;
+	new_id = json_id_text(json_object_get(root, "RecordId"), id_buf, sizeof(id_buf));
+	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
+		st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord answer has no RecordId", what);
+	else
+		snprintf(id, id_size, "%s", new_id);
+	json_decref(root);
+	return st;
+}
+
+static enum status
+alidns_delete_record(void *state, const struct zone *zone, const char *id, struct err *e)
+{
+	struct alidns *ad = state;
+	struct alidns_param params[] = { { "RecordId", id } };
+	char what[256];
+	json_t *root = NULL;
+	enum status st;
+
+	(void)zone;
+	/* RecordIds are decimal numbers; anything else did not come from the API. */
+	if (id[0] == '\0' || strlen(id) > 32 || strspn(id, "0123456789") != strlen(id))
+		return err_set(e, ST_USAGE, "refusing to delete record with invalid id '%s'", id);
+	snprintf(what, sizeof(what), "deleting record %s", id);
+	st = alidns_call(&ad->client, "DeleteDomainRecord", params, 1, what, &root, NULL, e);
+	json_decref(root);
+	return st;
+}
+
+const struct provider_ops alidns_provider = {
+	.name = "alidns",
+	.default_ttl = ALIDNS_DEFAULT_TTL,
+	.check_ttl = alidns_check_ttl,
+	.open = alidns_open,
+	.close = alidns_close,
+	.find_zone = alidns_find_zone,
+	.list_records = alidns_list_records,
+	.create_txt = alidns_create_txt,
+	.delete_record = alidns_delete_record,
+	.request_count = alidns_request_count,
+};
