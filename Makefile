@@ -83,12 +83,76 @@ check: deps
 demo: deps
 	tests/demo.sh
 
+# Installed files: the programs, their man pages, the acme.sh DNS API file
+# and the examples. DESTDIR is prepended to every path, for staged installs.
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/dns01-hooks
+DOCDIR ?= $(PREFIX)/share/doc/dns01-hooks
+MAN1 := man/dns01-auth.1 man/dns01-cleanup.1
+MAN5 := man/dns01-hooks.conf.5
+EXAMPLES := examples/dns01-hooks.conf examples/certbot-renewal.conf
+SYSTEMD_EXAMPLES := examples/systemd/dns01-hooks-renew.service examples/systemd/dns01-hooks-renew.timer \
+	examples/systemd/dns01-hooks.default
+CRON_EXAMPLES := examples/cron.d/dns01-hooks
+
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/acme.sh $(DESTDIR)$(DOCDIR)/examples/systemd $(DESTDIR)$(DOCDIR)/examples/cron.d
 	install -m 0755 $(BUILD)/bin/dns01-auth $(BUILD)/bin/dns01-cleanup $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 contrib/dns_dns01hooks.sh $(DESTDIR)$(DATADIR)/acme.sh/
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 $(SYSTEMD_EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/systemd/
+	install -m 0644 $(CRON_EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/cron.d/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dns01-auth $(DESTDIR)$(BINDIR)/dns01-cleanup
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
+# Debian package: dpkg-buildpackage -us -uc on a copy of the source tree in
+# $(PACKAGE_DIR)/src, so that its clean step never touches this one. The
+# .deb, .dsc and source tarball land in $(PACKAGE_DIR).
+PACKAGE_DIR ?= build/package
+.PHONY: deb
+deb:
+	rm -rf $(PACKAGE_DIR)
+	mkdir -p $(PACKAGE_DIR)/src
+	tar -c --exclude=./build --exclude=./.git --exclude=./debian/dns01-hooks . | tar -x -C $(PACKAGE_DIR)/src
+	cd $(PACKAGE_DIR)/src && dpkg-buildpackage -us -uc -jauto
 
 clean:
 	rm -rf build
+
+# Fuzzing with libFuzzer (clang): one target per parser of outside input in
+# tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<target>/.
+#   make fuzz         build, then run each target for FUZZ_SECONDS (default 30)
+#   make fuzz-build   build only; tests/fuzz/run.sh replay checks the corpora
+FUZZ_BUILD := build/fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
+	-Icommon -Iproviders -Iauth-hook -Icleanup-hook $(PKG_CFLAGS)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(COMMON_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+
+.PHONY: fuzz fuzz-build
+$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard common/*.h providers/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libdns01-fuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_BUILD)/libdns01-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libdns01-fuzz.a $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh run $(FUZZ_SECONDS)

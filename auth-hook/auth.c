@@ -20,6 +20,8 @@
 
 /* How long auth waits for another run that holds the same name. */
 #define AUTH_LOCK_TIMEOUT 300.0
+/* Most records that the last challenge of a run waits for together. */
+#define AUTH_MAX_BATCH 128
 
 /* Where the TXT record goes and what the run changed on the way. */
 struct auth_plan {
@@ -76,6 +78,14 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 	if (st != ST_OK)
 		return st;
 	st = c->provider->list_records(c->provider_state, &plan->zone, c->fqdn, &list, e);
+	if (st == ST_NOT_FOUND && c->zone_cached) {
+		/* The cached zone is gone (deleted and added again gets a new id): look it up afresh. */
+		log_info("cached zone %s (id %s) no longer exists; looking the zone up again", plan->zone.name, plan->zone.id);
+		challenge_forget_zone(c);
+		st = challenge_find_zone(c, NULL, NULL, &plan->zone, e);
+		if (st == ST_OK)
+			st = c->provider->list_records(c->provider_state, &plan->zone, c->fqdn, &list, e);
+	}
 	if (st != ST_OK)
 		return st;
 	for (i = 0; i < list.count; i++)
@@ -98,6 +108,38 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 	return st;
 }
 
+/*
+ * After a create whose answer was lost or unreadable, the record may exist
+ * all the same. The name had no TXT record with this value before (the plan
+ * found none), so one there now is this run's and is deleted.
+ */
+static void
+remove_unconfirmed(struct challenge *c, const struct auth_plan *plan)
+{
+	struct record_list list = { NULL, 0 };
+	struct err e2 = { ST_OK, "" };
+	size_t i;
+
+	if (c->provider->list_records(c->provider_state, &plan->zone, plan->name, &list, &e2) != ST_OK) {
+		log_error("%s: could not check whether the failed create left a TXT record at %s: %s; dns01-cleanup will look again",
+		    c->cfg.domain, plan->name, e2.msg);
+		return;
+	}
+	for (i = 0; i < list.count; i++) {
+		const struct dns_record *rec = &list.items[i];
+
+		if (strcmp(rec->type, "TXT") != 0 || !record_txt_matches(rec->content, c->cfg.validation))
+			continue;
+		if (c->provider->delete_record(c->provider_state, &plan->zone, rec->id, &e2) == ST_OK)
+			log_info("deleted TXT record %s (id %s), created although the create request failed", plan->name,
+			    rec->id);
+		else
+			log_error("%s: could not delete TXT record id %s: %s; dns01-cleanup will retry", c->cfg.domain,
+			    rec->id, e2.msg);
+	}
+	record_list_free(&list);
+}
+
 /* Creates the record, saving state first so that a crash between the two leaves a trace cleanup can follow. */
 static enum status
 create_record(struct challenge *c, const struct auth_plan *plan, struct state_record *rec, struct err *e)
@@ -117,6 +159,8 @@ create_record(struct challenge *c, const struct auth_plan *plan, struct state_re
 		/* The CNAME appeared after the listing, or the listing did not show it. */
 		st = cname_explain_conflict(plan->name, "(target not listed)", e);
 	}
+	if (st == ST_PROTOCOL || st == ST_TRANSIENT)
+		remove_unconfirmed(c, plan);
 	if (st != ST_OK) {
 		struct err ignored;
 
@@ -129,8 +173,8 @@ create_record(struct challenge *c, const struct auth_plan *plan, struct state_re
 
 /* Creates the TXT record or takes over an identical one; sets *created when this run created it. */
 static enum status
-write_record(struct challenge *c, const struct auth_plan *plan, struct state_record *rec, int *created,
-    struct err *e)
+write_record(struct challenge *c, const struct auth_plan *plan, const struct run_id *run, struct state_record *rec,
+    int *created, struct err *e)
 {
 	enum status st;
 
@@ -144,6 +188,8 @@ write_record(struct challenge *c, const struct auth_plan *plan, struct state_rec
 	snprintf(rec->zone_id, sizeof(rec->zone_id), "%s", plan->zone.id);
 	snprintf(rec->zone, sizeof(rec->zone), "%s", plan->zone.name);
 	rec->created_at = (long long)time(NULL);
+	rec->run = *run;
+	rec->waiting = 1;
 	if (plan->existing_id[0] != '\0') {
 		log_info("TXT record %s with this value exists already (id %s); using it", plan->name, plan->existing_id);
 		snprintf(rec->record_id, sizeof(rec->record_id), "%s", plan->existing_id);
@@ -170,35 +216,78 @@ release_name(struct challenge *c, int locked)
 	journal_unlock(fd);
 }
 
+/*
+ * Waits until every nameserver serves every record in recs: the zone's
+ * nameservers are looked up once per zone, and all records are checked
+ * together, so a run with many names waits about as long as for one.
+ */
 static enum status
-wait_for_nameservers(struct challenge *c, const struct zone *zone, const char *name, struct err *e)
+wait_for_records(struct challenge *c, struct state_record *recs, int count, struct err *e)
 {
-	struct nameserver_set servers;
-	struct propagation_item item;
-	enum status st;
+	struct nameserver_set sets[AUTH_MAX_BATCH];
+	struct propagation_item items[AUTH_MAX_BATCH];
+	const char *zones[AUTH_MAX_BATCH];
+	int zone_count = 0;
+	enum status st = ST_OK;
+	int i;
 
-	st = nameservers_find(&c->cfg, zone->name, &servers, e);
-	if (st != ST_OK)
-		return st;
-	item.fqdn = name;
-	item.value = c->cfg.validation;
-	item.qtype = 0;
-	item.servers = &servers;
-	st = propagation_wait(&item, 1, c->cfg.propagation_timeout, c->cfg.poll_interval, e);
-	nameservers_free(&servers);
+	for (i = 0; i < count && st == ST_OK; i++) {
+		int z;
+
+		for (z = 0; z < zone_count && strcmp(zones[z], recs[i].zone) != 0; z++)
+			;
+		if (z == zone_count) {
+			st = nameservers_find(&c->cfg, recs[i].zone, &sets[z], e);
+			if (st != ST_OK)
+				break;
+			zones[zone_count++] = recs[i].zone;
+		}
+		items[i].fqdn = recs[i].target[0] != '\0' ? recs[i].target : recs[i].fqdn;
+		items[i].value = recs[i].value;
+		items[i].qtype = 0;
+		items[i].servers = &sets[z];
+	}
+	if (st == ST_OK) {
+		if (count > 1)
+			log_info("waiting for the %d records of this run", count);
+		st = propagation_wait(items, (size_t)count, c->cfg.propagation_timeout, c->cfg.poll_interval, e);
+	}
+	for (i = 0; i < zone_count; i++)
+		nameservers_free(&sets[i]);
 	return st;
+}
+
+/* Collects the records to wait for: this one, and on the run's last challenge those that earlier calls left waiting. */
+static int
+records_to_wait_for(struct challenge *c, const struct state_record *own, struct state_record *recs)
+{
+	int count = 1;
+	int found;
+	int i;
+
+	recs[0] = *own;
+	if (c->cfg.remaining != 0)
+		return count;
+	found = state_records_waiting(c->cfg.state_dir, c->provider->name, &own->run, recs + 1, AUTH_MAX_BATCH - 1);
+	for (i = 1; i <= found; i++) {
+		if (strcmp(recs[i].fqdn, own->fqdn) == 0 && strcmp(recs[i].value, own->value) == 0)
+			continue;	/* our own entry, already first */
+		recs[count++] = recs[i];
+	}
+	return count;
 }
 
 /* Deletes the record this run created after a later step failed, so nothing is left behind. */
 static void
-roll_back(struct challenge *c, const struct zone *zone, const char *name, struct state_record *rec)
+roll_back(struct challenge *c, const struct zone *zone, const char *name, const struct state_record *rec)
 {
 	struct err e2 = { ST_OK, "" };
 	enum status st;
 
 	st = c->provider->delete_record(c->provider_state, zone, rec->record_id, &e2);
 	if (st == ST_OK || st == ST_NOT_FOUND) {
-		log_info("deleted TXT record %s (id %s) again", name, rec->record_id);
+		log_info("deleted TXT record %s (id %s), which this run created, because the run failed", name,
+		    rec->record_id);
 		state_record_remove(c->cfg.state_dir, rec, &e2);
 	} else {
 		log_error("%s: could not delete TXT record id %s after the failure: %s; dns01-cleanup will retry",
@@ -206,16 +295,27 @@ roll_back(struct challenge *c, const struct zone *zone, const char *name, struct
 	}
 }
 
+/* Prints the line that certbot passes back to dns01-cleanup in CERTBOT_AUTH_OUTPUT. */
+static void
+print_auth_output(const struct state_record *rec, const struct auth_plan *plan)
+{
+	printf("record %s zone %s\n", rec->record_id, plan->zone.id);
+	fflush(stdout);
+}
+
 enum status
 auth_run(struct challenge *c, struct err *e)
 {
+	static struct state_record batch[AUTH_MAX_BATCH];
 	struct state_record rec;
 	struct auth_plan plan;
 	struct run_id run;
 	struct err ignored;
 	enum status st;
 	int created = 0;
+	int count;
 	int fd = -1;
+	int i;
 
 	run_identify(&run);
 	/* A crashed run may have left a CNAME removed; put back what no live run needs. Errors are logged there. */
@@ -226,7 +326,7 @@ auth_run(struct challenge *c, struct err *e)
 		return st;
 	st = plan_write(c, &run, &plan, e);
 	if (st == ST_OK)
-		st = write_record(c, &plan, &rec, &created, e);
+		st = write_record(c, &plan, &run, &rec, &created, e);
 	crashpoint("txt-created");
 	if (st != ST_OK && plan.holds_journal)
 		release_name(c, 1);
@@ -234,16 +334,25 @@ auth_run(struct challenge *c, struct err *e)
 	if (st != ST_OK)
 		return st;
 
-	/* certbot passes this line back to dns01-cleanup in CERTBOT_AUTH_OUTPUT. */
-	printf("record %s zone %s\n", rec.record_id, plan.zone.id);
-	fflush(stdout);
-
-	st = wait_for_nameservers(c, &plan.zone, plan.name, e);
-	if (st != ST_OK) {
-		if (created)
-			roll_back(c, &plan.zone, plan.name, &rec);
-		if (plan.holds_journal)
-			release_name(c, 0);
+	if (c->cfg.remaining > 0) {
+		/* certbot runs every auth hook before it asks the CA to validate: the last one waits for all. */
+		log_info("%ld more challenge(s) follow; the last one waits for every record of this run", c->cfg.remaining);
+		print_auth_output(&rec, &plan);
+		return ST_OK;
 	}
+	count = records_to_wait_for(c, &rec, batch);
+	st = wait_for_records(c, batch, count, e);
+	if (st == ST_OK) {
+		for (i = 0; i < count; i++) {
+			batch[i].waiting = 0;
+			state_record_save(c->cfg.state_dir, &batch[i], &ignored);
+		}
+		print_auth_output(&rec, &plan);
+		return ST_OK;
+	}
+	if (created)
+		roll_back(c, &plan.zone, plan.name, &rec);
+	if (plan.holds_journal)
+		release_name(c, 0);
 	return st;
 }

@@ -3,11 +3,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "log.h"
 #include "secret.h"
 #include "state.h"
 
 #define CHALLENGE_PREFIX "_acme-challenge."
+/* Zones rarely move; a stale entry is also dropped when the provider no longer knows the zone. */
+#define ZONE_CACHE_MAX_AGE (7 * 86400.0)
 
 enum status
 challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, int argc, char **argv, int *exit_now,
@@ -20,6 +23,7 @@ challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, i
 	c->cfg.progname = progname;
 	/* Secrets will be in memory: keep them out of core files before anything is read. */
 	secret_disable_core_dumps();
+	interrupt_install();
 	log_init(progname, 1);
 
 	st = config_load(&c->cfg, kind, argc, argv, exit_now, e);
@@ -71,6 +75,13 @@ challenge_set_domain(struct challenge *c, const char *domain, struct err *e)
 }
 
 void
+challenge_forget_zone(struct challenge *c)
+{
+	state_zone_forget(c->cfg.state_dir, c->provider->name, c->fqdn);
+	c->zone_cached = 0;
+}
+
+void
 challenge_close(struct challenge *c)
 {
 	if (c->provider != NULL && c->provider_state != NULL) {
@@ -93,8 +104,19 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 		snprintf(zone->name, sizeof(zone->name), "%s", zone_name);
 		return ST_OK;
 	}
+	if (state_zone_load(c->cfg.state_dir, c->provider->name, c->fqdn, ZONE_CACHE_MAX_AGE, zone->id, sizeof(zone->id),
+	    zone->name, sizeof(zone->name), NULL) == ST_OK &&
+	    (c->cfg.zone_id[0] == '\0' || strcmp(c->cfg.zone_id, zone->id) == 0) &&
+	    (c->cfg.zone[0] == '\0' || strcmp(c->cfg.zone, zone->name) == 0)) {
+		log_debug("zone %s (id %s) holds %s (cached)", zone->name, zone->id, c->fqdn);
+		c->zone_cached = 1;
+		return ST_OK;
+	}
 	st = c->provider->find_zone(c->provider_state, c->fqdn, zone, e);
-	if (st == ST_OK)
-		log_debug("zone %s (id %s) holds %s", zone->name, zone->id, c->fqdn);
-	return st;
+	if (st != ST_OK)
+		return st;
+	log_debug("zone %s (id %s) holds %s", zone->name, zone->id, c->fqdn);
+	c->zone_cached = 0;
+	state_zone_save(c->cfg.state_dir, c->provider->name, c->fqdn, zone->id, zone->name, NULL);
+	return ST_OK;
 }

@@ -14,6 +14,7 @@ struct challenge {
 	const struct provider_ops *provider;
 	void *provider_state;			/* NULL until the provider is open */
 	char fqdn[DOMAIN_MAX + 1];		/* _acme-challenge.<domain> */
+	int zone_cached;			/* the last challenge_find_zone came from the state directory's cache */
 };
 
 /*
@@ -36,8 +37,15 @@ enum status challenge_set_domain(struct challenge *c, const char *domain, struct
 /* Closes the provider and wipes the configuration. */
 void challenge_close(struct challenge *c);
 
-/* Finds the zone: from zone_id and zone_name when both are known (saved state), else through the provider. */
+/*
+ * Finds the zone: from zone_id and zone_name when both are known (saved
+ * state), else from the state directory's cache of earlier lookups (at most
+ * 7 days old), else through the provider, whose answer is then cached.
+ */
 enum status challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
     struct err *e);
+
+/* Drops the cached zone of c->fqdn, after the provider said that it no longer exists. */
+void challenge_forget_zone(struct challenge *c);
 
 #endif

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "interrupt.h"
+
 double
 clock_now(void)
 {
@@ -21,6 +23,6 @@ clock_sleep(double seconds)
 		return;
 	ts.tv_sec = (time_t)seconds;
 	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !interrupt_pending())
 		;
 }

@@ -5,7 +5,7 @@
 /* Returns seconds on the monotonic clock, which wall-clock changes do not move. */
 double clock_now(void);
 
-/* Sleeps for seconds (0 or less returns at once), resuming after signals. */
+/* Sleeps for seconds (0 or less returns at once); a signal ends it early only when interrupt_pending() is set. */
 void clock_sleep(double seconds);
 
 #endif

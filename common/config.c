@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ini.h"
+#include "log.h"
 #include "secret.h"
 #include "version.h"
 
@@ -131,15 +132,21 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	    "                             target when the account holds that zone) (DNS01_CNAME;\n"
 	    "                             default fail)\n"
 	    "  --no-ipv6                  do not query nameservers over IPv6 (DNS01_NO_IPV6=1)\n"
-	    "  --ttl SECONDS              TTL of the TXT record (DNS01_TTL; default per provider)\n"
 	    "  --propagation-timeout SEC  how long to wait for every nameserver to serve the\n"
 	    "                             record (DNS01_PROPAGATION_TIMEOUT; default 300)\n"
 	    "  --poll-interval SEC        longest pause between checks; checks start at 0.1 s\n"
 	    "                             and back off to this (DNS01_POLL_INTERVAL; default 2)\n"
-	    "  --check                    dns01-auth only: report for each DOMAIN whether a renewal\n"
-	    "                             would succeed, with read-only API calls; exit 1 if not\n"
-	    "  --restore                  dns01-cleanup only: put back every CNAME that a crashed\n"
-	    "                             run removed and no live run still needs\n"
+	    );
+	if (kind == HOOK_AUTH)
+		fprintf(f, "%s",
+		    "  --ttl SECONDS              TTL of the TXT record (DNS01_TTL; default per provider)\n"
+		    "  --check                    report for each DOMAIN whether a renewal would succeed,\n"
+		    "                             with read-only API calls; exit 1 if not\n");
+	else
+		fprintf(f, "%s",
+		    "  --restore                  put back every CNAME that a crashed run removed and no\n"
+		    "                             live run still needs\n");
+	fprintf(f, "%s",
 	    "  -v, --verbose              more detail; -vv also shows API requests\n"
 	    "  -q, --quiet                errors only\n"
 	    "  -h, --help                 show this help\n"
@@ -232,11 +239,29 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 	return ST_OK;
 }
 
+/* Every key the configuration file may contain; others are reported, since they are most likely typos. */
+static const char *const known_file_keys[] = { "provider", "state-dir", "credentials", "zone", "ca-bundle", "resolver",
+	"no-ipv6", "ttl", "propagation-timeout", "poll-interval", "cname", "cloudflare.api_token", "cloudflare.email",
+	"cloudflare.api_key", "cloudflare.base_url", "cloudflare.zone_id", "alidns.access_key_id",
+	"alidns.access_key_secret", "alidns.security_token", "alidns.endpoint", NULL };
+
+static int
+is_known_file_key(const char *key)
+{
+	const char *const *known;
+
+	for (known = known_file_keys; *known != NULL; known++)
+		if (strcmp(*known, key) == 0)
+			return 1;
+	return 0;
+}
+
 static enum status
 store_file_entry(void *ctx, const char *section, const char *key, const char *value, int line, struct err *e)
 {
 	struct config *cfg = ctx;
 	struct config_entry *entry;
+	int i;
 
 	if (cfg->file_entry_count == CONFIG_MAX_FILE_KEYS)
 		return err_set(e, ST_USAGE, "%s:%d: more than %d settings", cfg->config_file, line,
@@ -246,6 +271,12 @@ store_file_entry(void *ctx, const char *section, const char *key, const char *va
 		snprintf(entry->key, sizeof(entry->key), "%s.%s", section, key);
 	else
 		snprintf(entry->key, sizeof(entry->key), "%s", key);
+	if (!is_known_file_key(entry->key))
+		log_warn("%s:%d: unknown setting '%s' is ignored; see dns01-hooks.conf(5)", cfg->config_file, line,
+		    entry->key);
+	for (i = 0; i < cfg->file_entry_count; i++)
+		if (strcmp(cfg->file_entries[i].key, entry->key) == 0)
+			log_warn("%s:%d: '%s' is set again; this later value is used", cfg->config_file, line, entry->key);
 	entry->value = strdup(value);
 	if (entry->value == NULL)
 		return err_set(e, ST_SYSTEM, "out of memory");
@@ -337,6 +368,9 @@ parse_resolver_list(struct config *cfg, const char *list, struct err *e)
 	if (strlen(list) >= sizeof(copy))
 		return err_set(e, ST_USAGE, "resolver list is too long");
 	snprintf(copy, sizeof(copy), "%s", list);
+	if (strspn(list, ", \t") == strlen(list))
+		return err_set(e, ST_USAGE, "resolver list '%s' names no address; give addresses such as 192.0.2.53, separated by commas",
+		    list);
 	for (item = strtok_r(copy, ", \t", &save); item != NULL; item = strtok_r(NULL, ", \t", &save)) {
 		enum status st;
 
@@ -348,6 +382,13 @@ parse_resolver_list(struct config *cfg, const char *list, struct err *e)
 		cfg->resolver_count++;
 	}
 	return ST_OK;
+}
+
+static int
+is_false(const char *value)
+{
+	return value != NULL && (strcmp(value, "0") == 0 || strcasecmp(value, "no") == 0 ||
+	    strcasecmp(value, "false") == 0 || strcasecmp(value, "off") == 0);
 }
 
 static int
@@ -417,7 +458,10 @@ apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
 		cfg->cname = CNAME_FOLLOW;
 	else
 		return err_set(e, ST_USAGE, "invalid CNAME policy '%s'; use fail, remove or follow", value);
-	cfg->use_ipv6 = !(cli->no_ipv6 || is_true(pick(NULL, "DNS01_NO_IPV6", cfg, "no-ipv6")));
+	value = pick(NULL, "DNS01_NO_IPV6", cfg, "no-ipv6");
+	if (value != NULL && !is_true(value) && !is_false(value))
+		return err_set(e, ST_USAGE, "invalid DNS01_NO_IPV6 or no-ipv6 value '%s'; use 1 or 0 (yes or no)", value);
+	cfg->use_ipv6 = !(cli->no_ipv6 || is_true(value));
 
 	value = pick(cli->ttl, "DNS01_TTL", cfg, "ttl");
 	if (value != NULL) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "log.h"
 
 /* Queries carry no EDNS, so a UDP answer is at most 512 octets (RFC 1035 section 4.2.1). */
 #define DNS_UDP_MAX 512
@@ -27,6 +28,7 @@ enum status
 dns_parse_server_addr(const char *text, struct dns_server_addr *out, struct err *e)
 {
 	char host[INET6_ADDRSTRLEN + 2];
+	char shown[128];
 	const char *port_text = NULL;
 	long port = 53;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&out->ss;
@@ -76,9 +78,10 @@ dns_parse_server_addr(const char *text, struct dns_server_addr *out, struct err 
 		return ST_OK;
 	}
 invalid:
+	log_escape(shown, sizeof(shown), text, strlen(text));
 	return err_set(e, ST_USAGE,
 	    "invalid DNS server address '%s'; expected an IP address with an optional port, such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53",
-	    text);
+	    shown);
 }
 
 void

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,48 @@ struct http_client {
 };
 
 static int curl_ready;
+
+/*
+ * libcurl's memory functions. libcurl builds each request, with its
+ * Authorization header, in buffers that it frees unwiped, so every block is
+ * wiped before it is freed. malloc_usable_size gives the size of a block.
+ */
+static void
+wiping_free(void *ptr)
+{
+	if (ptr == NULL)
+		return;
+	OPENSSL_cleanse(ptr, malloc_usable_size(ptr));
+	free(ptr);
+}
+
+static void *
+wiping_realloc(void *ptr, size_t size)
+{
+	size_t old_size;
+	void *grown;
+
+	if (ptr == NULL)
+		return malloc(size);
+	if (size == 0) {
+		wiping_free(ptr);
+		return NULL;
+	}
+	/* A new block and a copy, because realloc may move the data and leave the old block unwiped. */
+	grown = malloc(size);
+	if (grown == NULL)
+		return NULL;
+	old_size = malloc_usable_size(ptr);
+	memcpy(grown, ptr, old_size < size ? old_size : size);
+	wiping_free(ptr);
+	return grown;
+}
+
+static char *
+curl_strdup(const char *s)
+{
+	return strdup(s);
+}
 
 /* Reads DNS01_HTTP_TIMEOUT into *timeout when it is set. */
 static enum status
@@ -58,7 +101,8 @@ http_client_new(const char *ca_bundle, double timeout, struct http_client **out,
 	if ((st = timeout_override(&timeout, e)) != ST_OK)
 		return st;
 	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc, curl_strdup, calloc) !=
+		    CURLE_OK)
 			return err_set(e, ST_SYSTEM, "libcurl initialisation failed");
 		curl_ready = 1;
 	}

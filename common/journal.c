@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "interrupt.h"
 #include "state.h"
 
 #define JOURNAL_DIR "journal"
@@ -34,6 +35,11 @@ journal_lock(const char *dir, const char *provider, const char *fqdn, double tim
 	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			st = err_set(e, ST_SYSTEM, "cannot lock '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (interrupt_pending()) {
+			st = err_set(e, ST_SYSTEM, "interrupted by signal %d while waiting for the lock of %s", interrupt_pending(),
+			    fqdn);
 			break;
 		}
 		if (clock_now() > deadline) {

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "interrupt.h"
 #include "log.h"
 
 #define QUERY_TIMEOUT 1.0
@@ -118,6 +119,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 	char missing[2048];
 	char last_missing[2048] = "";
 	size_t total = 0;
+	size_t queries = 0;
 	size_t i;
 	enum status st = ST_OK;
 	int rounds = 0;
@@ -179,6 +181,7 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 		if (!pending)
 			break;
 		rounds++;
+		queries += used;
 		st = dns_exchange_all(xs, used, QUERY_TIMEOUT, QUERY_TRIES, e);
 		if (st != ST_OK)
 			goto out;
@@ -215,8 +218,12 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 		describe_missing(items, count, done, reasons, missing, sizeof(missing));
 		if (missing[0] == '\0')
 			break;
-		if (clock_now() + interval > deadline) {
-			st = err_set(e, ST_TIMEOUT, "after %.0f s these nameservers still do not serve the record: %s",
+		if (interrupt_pending()) {
+			st = err_set(e, ST_SYSTEM, "interrupted by signal %d while waiting for %s", interrupt_pending(), missing);
+			goto out;
+		}
+		if (clock_now() >= deadline) {
+			st = err_set(e, ST_TIMEOUT, "after %.1f s these nameservers still do not serve the record: %s",
 			    clock_now() - start, missing);
 			goto out;
 		}
@@ -225,12 +232,15 @@ propagation_wait(const struct propagation_item *items, size_t count, double time
 			snprintf(last_missing, sizeof(last_missing), "%s", missing);
 			last_progress = clock_now();
 		}
-		clock_sleep(interval);
+		/* The last round runs at the deadline itself, so the whole timeout is used. */
+		clock_sleep(clock_now() + interval > deadline ? deadline - clock_now() : interval);
 		interval *= 1.5;
 		if (interval > max_interval)
 			interval = max_interval;
 	}
-	log_info("every nameserver serves the record after %.1f s (%d rounds of queries)", clock_now() - start, rounds);
+	log_info("every nameserver serves %s after %.1f s (%d %s, %zu queries)",
+	    count == 1 ? "the record" : "the records", clock_now() - start, rounds, rounds == 1 ? "round" : "rounds",
+	    queries);
 out:
 	for (i = 0; i < count; i++) {
 		if (done != NULL)

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define SECRET_FILE_MAX (1024 * 1024)
 
 char *
@@ -24,8 +26,11 @@ secret_trim(char *s)
 		s[--len] = '\0';
 	while (start < len && isspace((unsigned char)s[start]))
 		start++;
-	if (start > 0)
+	if (start > 0) {
 		memmove(s, s + start, len - start + 1);
+		/* The moved text left a copy of its tail behind the new end; wipe it. */
+		OPENSSL_cleanse(s + len - start + 1, start);
+	}
 	return s;
 }
 
@@ -34,6 +39,7 @@ secret_free(char *s)
 {
 	if (s == NULL)
 		return;
+	log_forget_secret(s);
 	OPENSSL_cleanse(s, strlen(s));
 	free(s);
 }
@@ -153,4 +159,20 @@ secret_disable_core_dumps(void)
 
 	setrlimit(RLIMIT_CORE, &none);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+enum status
+secret_check_header_safe(const char *value, const char *what, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; value[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c <= 0x20 || c >= 0x7f)
+			return err_set(e, ST_USAGE,
+			    "%s contains a control character, space or non-ASCII byte at position %zu; copy it again without them",
+			    what, i + 1);
+	}
+	return ST_OK;
 }

@@ -26,6 +26,13 @@ enum status secret_check_file_mode(const char *path, struct err *e);
  */
 enum status secret_read_file(const char *path, int private, char **out, struct err *e);
 
+/*
+ * Rejects a secret that goes into an HTTP header unless it is visible ASCII
+ * (no control character, space or byte >= 0x7f), so it cannot add a header.
+ * what names the secret in the message; the value is never shown.
+ */
+enum status secret_check_header_safe(const char *value, const char *what, struct err *e);
+
 /* Removes leading and trailing whitespace in place; returns s. */
 char *secret_trim(char *s);
 

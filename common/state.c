@@ -1,5 +1,6 @@
 #include "state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -12,7 +13,8 @@
 #include <unistd.h>
 
 #define STATE_RECORDS "records"
-static const char *const state_subdirs[] = { STATE_RECORDS, "journal", "locks", NULL };
+#define STATE_ZONES "zones"
+static const char *const state_subdirs[] = { STATE_RECORDS, "journal", "locks", STATE_ZONES, NULL };
 #define STATE_FILE_MAX 65536
 
 static enum status
@@ -26,7 +28,7 @@ make_dir(const char *path, struct err *e)
 		return err_set(e, ST_SYSTEM, "cannot create state directory '%s': %s; choose another with --state-dir",
 		    path, strerror(errno));
 	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return err_set(e, ST_SYSTEM, "state directory '%s' is not a directory", path);
+		return err_set(e, ST_USAGE, "state directory '%s' is not a directory; choose another with --state-dir", path);
 	return ST_OK;
 }
 
@@ -149,9 +151,11 @@ state_record_save(const char *dir, const struct state_record *rec, struct err *e
 	st = state_path(dir, STATE_RECORDS, rec->provider, rec->fqdn, rec->value, ".json", path, sizeof(path), e);
 	if (st != ST_OK)
 		return st;
-	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "version", 1, "provider", rec->provider,
-	    "fqdn", rec->fqdn, "target", rec->target, "value", rec->value, "zone_id", rec->zone_id, "zone", rec->zone,
-	    "record_id", rec->record_id, "created_at", (json_int_t)rec->created_at);
+	obj = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b}", "version", 1,
+	    "provider", rec->provider, "fqdn", rec->fqdn, "target", rec->target, "value", rec->value,
+	    "zone_id", rec->zone_id, "zone", rec->zone, "record_id", rec->record_id,
+	    "created_at", (json_int_t)rec->created_at, "run_pid", (json_int_t)rec->run.pid,
+	    "run_start", (json_int_t)rec->run.start, "waiting", rec->waiting);
 	if (obj != NULL)
 		text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
@@ -209,8 +213,110 @@ state_record_load(const char *dir, const char *provider, const char *fqdn, const
 		    path);
 	}
 	rec->created_at = (long long)json_integer_value(json_object_get(obj, "created_at"));
+	rec->run.pid = (long)json_integer_value(json_object_get(obj, "run_pid"));
+	rec->run.start = (unsigned long long)json_integer_value(json_object_get(obj, "run_start"));
+	rec->waiting = json_is_true(json_object_get(obj, "waiting"));
 	json_decref(obj);
 	return ST_OK;
+}
+
+int
+state_records_waiting(const char *dir, const char *provider, const struct run_id *run, struct state_record *out,
+    int max)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int count = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_RECORDS);
+	d = opendir(path);
+	if (d == NULL)
+		return -1;
+	while (count < max && (de = readdir(d)) != NULL) {
+		struct state_record *rec = &out[count];
+		size_t len = strlen(de->d_name);
+		json_t *obj;
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, STATE_RECORDS, de->d_name);
+		obj = json_load_file(path, 0, NULL);
+		memset(rec, 0, sizeof(*rec));
+		if (obj != NULL && copy_field(obj, "provider", rec->provider, sizeof(rec->provider), 1) == ST_OK &&
+		    copy_field(obj, "fqdn", rec->fqdn, sizeof(rec->fqdn), 1) == ST_OK &&
+		    copy_field(obj, "value", rec->value, sizeof(rec->value), 1) == ST_OK &&
+		    copy_field(obj, "target", rec->target, sizeof(rec->target), 0) == ST_OK &&
+		    copy_field(obj, "zone_id", rec->zone_id, sizeof(rec->zone_id), 0) == ST_OK &&
+		    copy_field(obj, "zone", rec->zone, sizeof(rec->zone), 0) == ST_OK &&
+		    copy_field(obj, "record_id", rec->record_id, sizeof(rec->record_id), 0) == ST_OK &&
+		    strcmp(rec->provider, provider) == 0 && json_is_true(json_object_get(obj, "waiting")) &&
+		    json_integer_value(json_object_get(obj, "run_pid")) == (json_int_t)run->pid &&
+		    (unsigned long long)json_integer_value(json_object_get(obj, "run_start")) == run->start) {
+			rec->run = *run;
+			rec->waiting = 1;
+			rec->created_at = (long long)json_integer_value(json_object_get(obj, "created_at"));
+			count++;
+		}
+		json_decref(obj);
+	}
+	closedir(d);
+	return count;
+}
+
+enum status
+state_zone_load(const char *dir, const char *provider, const char *fqdn, double max_age, char *zone_id,
+    size_t id_size, char *zone, size_t zone_size, struct err *e)
+{
+	char path[PATH_MAX];
+	json_t *obj;
+	enum status st;
+	long long saved;
+
+	st = state_path(dir, STATE_ZONES, provider, fqdn, NULL, ".json", path, sizeof(path), e);
+	if (st != ST_OK)
+		return st;
+	obj = json_load_file(path, 0, NULL);
+	saved = (long long)json_integer_value(json_object_get(obj, "saved_at"));
+	st = ST_NOT_FOUND;
+	if (obj != NULL && (double)((long long)time(NULL) - saved) < max_age &&
+	    copy_field(obj, "zone_id", zone_id, id_size, 1) == ST_OK && copy_field(obj, "zone", zone, zone_size, 1) == ST_OK)
+		st = ST_OK;
+	json_decref(obj);
+	return st;
+}
+
+enum status
+state_zone_save(const char *dir, const char *provider, const char *fqdn, const char *zone_id, const char *zone,
+    struct err *e)
+{
+	char path[PATH_MAX];
+	char *text = NULL;
+	json_t *obj;
+	enum status st;
+
+	st = state_path(dir, STATE_ZONES, provider, fqdn, NULL, ".json", path, sizeof(path), e);
+	if (st != ST_OK)
+		return st;
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:I}", "provider", provider, "fqdn", fqdn, "zone_id", zone_id, "zone", zone,
+	    "saved_at", (json_int_t)time(NULL));
+	if (obj != NULL)
+		text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (text == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	st = state_write_file(path, text, e);
+	free(text);
+	return st;
+}
+
+void
+state_zone_forget(const char *dir, const char *provider, const char *fqdn)
+{
+	char path[PATH_MAX];
+
+	if (state_path(dir, STATE_ZONES, provider, fqdn, NULL, ".json", path, sizeof(path), NULL) == ST_OK)
+		unlink(path);
 }
 
 enum status

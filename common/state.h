@@ -13,6 +13,7 @@
 #include <limits.h>
 
 #include "input.h"
+#include "run.h"
 #include "status.h"
 
 struct state_record {
@@ -24,6 +25,8 @@ struct state_record {
 	char zone[DOMAIN_MAX + 1];
 	char record_id[128];			/* "" until the provider returned one */
 	long long created_at;			/* Unix time */
+	struct run_id run;			/* the ACME client run that wrote it */
+	int waiting;				/* written, but not yet seen on every nameserver */
 };
 
 /* Creates the directory (and parents) with mode 0700 when missing and checks that it is usable. */
@@ -41,6 +44,25 @@ enum status state_record_load(const char *dir, const char *provider, const char 
 
 /* Removes the entry; a missing entry is not an error. */
 enum status state_record_remove(const char *dir, const struct state_record *rec, struct err *e);
+
+/*
+ * Loads every entry of provider written by run that is still waiting for
+ * propagation, at most max. Returns how many, or -1 when the directory cannot
+ * be read. Damaged files are skipped.
+ */
+int state_records_waiting(const char *dir, const char *provider, const struct run_id *run, struct state_record *out,
+    int max);
+
+/* Reads the cached zone of a name if it is younger than max_age seconds; ST_NOT_FOUND otherwise. */
+enum status state_zone_load(const char *dir, const char *provider, const char *fqdn, double max_age, char *zone_id,
+    size_t id_size, char *zone, size_t zone_size, struct err *e);
+
+/* Caches the zone of a name, so later runs skip the provider's zone lookup. */
+enum status state_zone_save(const char *dir, const char *provider, const char *fqdn, const char *zone_id,
+    const char *zone, struct err *e);
+
+/* Forgets the cached zone of a name. */
+void state_zone_forget(const char *dir, const char *provider, const char *fqdn);
 
 /*
  * Builds the path DIR/KIND/HASH SUFFIX, with HASH the SHA-256 of provider,

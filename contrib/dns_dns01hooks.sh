@@ -1,4 +1,3 @@
-#!/usr/bin/env sh
 # shellcheck shell=sh
 #
 # acme.sh DNS API for dns01-hooks: acme.sh --issue --dns dns_dns01hooks

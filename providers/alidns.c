@@ -1,5 +1,7 @@
 /*
- * Alibaba Cloud DNS (alidns), RPC API 2015-01-09.
+ * Alibaba Cloud DNS (alidns), RPC API 2015-01-09: settings, the zone lookup
+ * and the provider's operations table. The record operations are in
+ * alidns_records.c.
  *
  * Zones are identified by name: struct zone's id and name are both the
  * domain as the account lists it, in lowercase A-labels. Records are
@@ -14,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alidns_api.h"
+#include "alidns.h"
 #include "log.h"
 #include "provider.h"
 
@@ -22,15 +24,6 @@
 #define ALIDNS_DEFAULT_TTL 600
 #define ALIDNS_MIN_TTL 1
 #define ALIDNS_MAX_TTL 86400
-/* The maximum PageSize of DescribeDomains and DescribeSubDomainRecords in the current API reference. */
-#define ALIDNS_PAGE_SIZE "100"
-/* Bounds a listing even if the API kept returning more pages. */
-#define ALIDNS_MAX_PAGES 100
-
-struct alidns {
-	struct alidns_client client;
-	char zone[DOMAIN_MAX + 1];	/* from --zone, "" when absent */
-};
 
 static enum status
 alidns_check_ttl(int ttl, struct err *e)
@@ -84,9 +77,8 @@ alidns_request_count(void *state)
 	return http_client_request_count(ad->client.http);
 }
 
-/* Returns nonzero when fqdn is zone or a name below it (both lowercase). */
-static int
-is_within(const char *fqdn, const char *zone)
+int
+alidns_is_within(const char *fqdn, const char *zone)
 {
 	size_t flen = strlen(fqdn);
 	size_t zlen = strlen(zone);
@@ -98,9 +90,8 @@ is_within(const char *fqdn, const char *zone)
 	return fqdn[flen - zlen - 1] == '.' && strcasecmp(fqdn + flen - zlen, zone) == 0;
 }
 
-/* Writes the host record of fqdn in zone: the labels before the zone, or "@" for the apex. */
-static void
-relative_rr(const char *fqdn, const char *zone, char *rr, size_t size)
+void
+alidns_relative_rr(const char *fqdn, const char *zone, char *rr, size_t size)
 {
 	size_t flen = strlen(fqdn);
 	size_t zlen = strlen(zone);
@@ -131,9 +122,8 @@ set_zone(struct zone *zone, const char *name, struct err *e)
 	return ST_OK;
 }
 
-/* Returns a JSON string, or an integer written as decimal into buf; NULL when neither. */
-static const char *
-json_id_text(json_t *value, char *buf, size_t size)
+const char *
+alidns_json_id_text(json_t *value, char *buf, size_t size)
 {
 	if (json_is_string(value))
 		return json_string_value(value);
@@ -151,7 +141,7 @@ json_id_text(json_t *value, char *buf, size_t size)
 static void
 consider_zone(const char *fqdn, const char *name, char *best, size_t size)
 {
-	if (name == NULL || strchr(name, '.') == NULL || !is_within(fqdn, name))
+	if (name == NULL || strchr(name, '.') == NULL || !alidns_is_within(fqdn, name))
 		return;
 	if (strlen(name) > strlen(best) && strlen(name) < size)
 		snprintf(best, size, "%s", name);
@@ -264,7 +254,7 @@ alidns_find_zone(void *state, const char *fqdn, struct zone *zone, struct err *e
 
 	memset(zone, 0, sizeof(*zone));
 	if (ad->zone[0] != '\0') {
-		if (!is_within(fqdn, ad->zone))
+		if (!alidns_is_within(fqdn, ad->zone))
 			return err_set(e, ST_USAGE, "%s is not inside the zone %s given with --zone", fqdn, ad->zone);
 		return set_zone(zone, ad->zone, e);
 	}
@@ -290,179 +280,6 @@ alidns_find_zone(void *state, const char *fqdn, struct zone *zone, struct err *e
 	    fqdn);
 }
 
-/* Appends the records of one DescribeSubDomainRecords page whose RR is exactly rr. */
-static enum status
-add_page_records(json_t *records, const char *fqdn, const char *rr, const char *what, struct record_list *out,
-    struct err *e)
-{
-	json_t *item;
-	size_t i;
-
-	json_array_foreach(records, i, item) {
-		char id_buf[32];
-		const char *id = json_id_text(json_object_get(item, "RecordId"), id_buf, sizeof(id_buf));
-		const char *record_rr = json_string_value(json_object_get(item, "RR"));
-		const char *type = json_string_value(json_object_get(item, "Type"));
-		const char *value = json_string_value(json_object_get(item, "Value"));
-		enum status st;
-
-		if (id == NULL || record_rr == NULL || type == NULL || value == NULL)
-			return err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned a record without RecordId, RR, Type or Value",
-			    what);
-		if (strcasecmp(record_rr, rr) != 0)
-			continue;
-		/*
-		 * NOTE: records with Status "Disable" are listed too, because they
-		 * still block a duplicate. So a disabled TXT with our value is
-		 * reused although no nameserver serves it.
-		 */
-		st = record_list_add(out, id, type, fqdn, value, (int)json_integer_value(json_object_get(item, "TTL")), e);
-		if (st != ST_OK)
-			return st;
-	}
-	return ST_OK;
-}
-
-static enum status
-alidns_list_records(void *state, const struct zone *zone, const char *fqdn, struct record_list *out,
-    struct err *e)
-{
-	struct alidns *ad = state;
-	char rr[DOMAIN_MAX + 1];
-	char page_text[16];
-	char what[DOMAIN_MAX + 64];
-	size_t seen = 0;
-	enum status st = ST_OK;
-	int page;
-
-	memset(out, 0, sizeof(*out));
-	if (!is_within(fqdn, zone->name))
-		return err_set(e, ST_USAGE, "%s is not inside zone %s", fqdn, zone->name);
-	relative_rr(fqdn, zone->name, rr, sizeof(rr));
-	snprintf(what, sizeof(what), "listing records at %s", fqdn);
-	for (page = 1;; page++) {
-		struct alidns_param params[] = {
-			{ "SubDomain", fqdn }, { "DomainName", zone->id },
-			{ "PageNumber", page_text }, { "PageSize", ALIDNS_PAGE_SIZE },
-		};
-		json_t *root = NULL;
-		json_t *records;
-		size_t page_items;
-		long long total;
-
-		if (page > ALIDNS_MAX_PAGES) {
-			st = err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned more than %d pages; giving up", what,
-			    ALIDNS_MAX_PAGES);
-			break;
-		}
-		snprintf(page_text, sizeof(page_text), "%d", page);
-		st = alidns_call(&ad->client, "DescribeSubDomainRecords", params, 4, what, &root, NULL, e);
-		if (st != ST_OK)
-			break;
-		records = json_object_get(json_object_get(root, "DomainRecords"), "Record");
-		if (!json_is_array(records)) {
-			json_decref(root);
-			st = err_set(e, ST_PROTOCOL, "%s: the answer has no DomainRecords.Record list", what);
-			break;
-		}
-		total = json_integer_value(json_object_get(root, "TotalCount"));
-		st = add_page_records(records, fqdn, rr, what, out, e);
-		page_items = json_array_size(records);
-		seen += page_items;
-		json_decref(root);
-		if (st != ST_OK || page_items == 0 || (long long)seen >= total)
-			break;
-	}
-	if (st != ST_OK)
-		record_list_free(out);
-	return st;
-}
-
-/* Finds the id of the TXT record at fqdn with exactly value, after AddDomainRecord reported a duplicate. */
-static enum status
-find_txt_id(struct alidns *ad, const struct zone *zone, const char *fqdn, const char *value, char *id,
-    size_t id_size, const struct err *duplicate, struct err *e)
-{
-	struct record_list list;
-	enum status st;
-	size_t i;
-
-	st = alidns_list_records(ad, zone, fqdn, &list, e);
-	if (st != ST_OK)
-		return st;
-	st = err_set(e, ST_PROTOCOL, "%s; but no TXT record with this value is listed at %s, so its id is unknown",
-	    duplicate->msg, fqdn);
-	for (i = 0; i < list.count; i++) {
-		if (strcmp(list.items[i].type, "TXT") == 0 && record_txt_matches(list.items[i].content, value)) {
-			snprintf(id, id_size, "%s", list.items[i].id);
-			st = ST_EXISTS;
-			break;
-		}
-	}
-	record_list_free(&list);
-	return st;
-}
-
-static enum status
-alidns_create_txt(void *state, const struct zone *zone, const char *fqdn, const char *value, int ttl, char *id,
-    size_t id_size, struct err *e)
-{
-	struct alidns *ad = state;
-	char rr[DOMAIN_MAX + 1];
-	char ttl_text[16];
-	char what[DOMAIN_MAX + 64];
-	char id_buf[32];
-	const char *new_id;
-	json_t *root = NULL;
-	enum status st;
-
-	if (!is_within(fqdn, zone->name))
-		return err_set(e, ST_USAGE, "%s is not inside zone %s", fqdn, zone->name);
-	relative_rr(fqdn, zone->name, rr, sizeof(rr));
-	snprintf(ttl_text, sizeof(ttl_text), "%d", ttl);
-	snprintf(what, sizeof(what), "creating TXT record %s", fqdn);
-	{
-		struct alidns_param params[] = {
-			{ "DomainName", zone->id }, { "RR", rr }, { "Type", "TXT" }, { "Value", value }, { "TTL", ttl_text },
-		};
-
-		st = alidns_call(&ad->client, "AddDomainRecord", params, 5, what, &root, NULL, e);
-	}
-	if (st == ST_EXISTS) {
-		struct err duplicate = *e;
-
-		return find_txt_id(ad, zone, fqdn, value, id, id_size, &duplicate, e);
-	}
-	if (st != ST_OK)
-		return st;
-	new_id = json_id_text(json_object_get(root, "RecordId"), id_buf, sizeof(id_buf));
-	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-		st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord answer has no RecordId", what);
-	else
-		snprintf(id, id_size, "%s", new_id);
-	json_decref(root);
-	return st;
-}
-
-static enum status
-alidns_delete_record(void *state, const struct zone *zone, const char *id, struct err *e)
-{
-	struct alidns *ad = state;
-	struct alidns_param params[] = { { "RecordId", id } };
-	char what[256];
-	json_t *root = NULL;
-	enum status st;
-
-	(void)zone;
-	/* RecordIds are decimal numbers; anything else did not come from the API. */
-	if (id[0] == '\0' || strlen(id) > 32 || strspn(id, "0123456789") != strlen(id))
-		return err_set(e, ST_USAGE, "refusing to delete record with invalid id '%s'", id);
-	snprintf(what, sizeof(what), "deleting record %s", id);
-	st = alidns_call(&ad->client, "DeleteDomainRecord", params, 1, what, &root, NULL, e);
-	json_decref(root);
-	return st;
-}
-
 const struct provider_ops alidns_provider = {
 	.name = "alidns",
 	.default_ttl = ALIDNS_DEFAULT_TTL,
@@ -473,5 +290,6 @@ const struct provider_ops alidns_provider = {
 	.list_records = alidns_list_records,
 	.create_txt = alidns_create_txt,
 	.delete_record = alidns_delete_record,
+	.restore_record = alidns_restore_record,
 	.request_count = alidns_request_count,
 };

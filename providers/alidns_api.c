@@ -13,6 +13,8 @@
 #define ALIDNS_HTTP_TIMEOUT 30.0
 /* The common parameters that every request carries besides the business ones. */
 #define ALIDNS_COMMON_PARAMS 9
+/* The headers of a V3 request: six signed ones, two more with STS, Authorization and Accept. */
+#define ALIDNS_V3_HEADERS 10
 
 /*
  * Throttling and LastOperationNotFinished clear within seconds, so a few
@@ -32,6 +34,7 @@ struct call_state {
 	const struct alidns_param *params;
 	size_t count;
 	char *url;			/* signed URL of the current attempt; wiped */
+	char *headers[ALIDNS_V3_HEADERS + 1];	/* "Name: value" lines of a V3 attempt, NULL-terminated; wiped */
 	time_t signed_at;		/* when the current attempt was signed */
 	int attempts;
 	int nonce_retries;
@@ -121,6 +124,28 @@ parse_endpoint(const char *value, char *out, size_t size, struct err *e)
 	return ST_OK;
 }
 
+/* Reads the signature version setting: "v1" (also when unset) or "v3", in any case. */
+static enum status
+load_signature_version(const struct config *cfg, enum alidns_signature *signature, struct err *e)
+{
+	static const char *const signature_vars[] = { "ALIBABA_CLOUD_DNS_SIGNATURE_VERSION", NULL };
+	char *value = NULL;
+	enum status st;
+
+	*signature = ALIDNS_SIGNATURE_V1;
+	st = config_lookup(cfg, signature_vars, "alidns.signature_version", &value, e);
+	if (st != ST_OK || value == NULL)
+		return st;
+	if (strcasecmp(value, "v3") == 0)
+		*signature = ALIDNS_SIGNATURE_V3;
+	else if (strcasecmp(value, "v1") != 0)
+		st = err_set(e, ST_USAGE,
+		    "invalid Alibaba Cloud DNS signature version '%s' (ALIBABA_CLOUD_DNS_SIGNATURE_VERSION or alidns.signature_version); use v1 (HMAC-SHA1, the default) or v3 (ACS3-HMAC-SHA256)",
+		    value);
+	secret_free(value);
+	return st;
+}
+
 enum status
 alidns_client_open(struct alidns_client *client, const struct config *cfg, struct err *e)
 {
@@ -135,6 +160,11 @@ alidns_client_open(struct alidns_client *client, const struct config *cfg, struc
 	st = parse_endpoint(value != NULL ? value : ALIDNS_DEFAULT_ENDPOINT, client->endpoint,
 	    sizeof(client->endpoint), e);
 	secret_free(value);
+	if (st != ST_OK)
+		return st;
+	/* The endpoint is "https://HOST[:PORT]/", so the host is what lies between. */
+	snprintf(client->host, sizeof(client->host), "%.*s", (int)(strlen(client->endpoint) - 9), client->endpoint + 8);
+	st = load_signature_version(cfg, &client->signature, e);
 	if (st != ST_OK)
 		return st;
 	st = alidns_credentials_load(cfg, &client->creds, e);
@@ -157,11 +187,124 @@ alidns_client_close(struct alidns_client *client)
 static void
 wipe_url(struct call_state *cs)
 {
+	size_t i;
+
 	if (cs->url != NULL) {
 		OPENSSL_cleanse(cs->url, strlen(cs->url));
 		free(cs->url);
 		cs->url = NULL;
 	}
+	/* The headers of a V3 request carry the signature and the STS token. */
+	for (i = 0; cs->headers[i] != NULL; i++) {
+		OPENSSL_cleanse(cs->headers[i], strlen(cs->headers[i]));
+		free(cs->headers[i]);
+		cs->headers[i] = NULL;
+	}
+}
+
+/* Appends "name: value" to the header lines of the attempt. */
+static enum status
+add_header_line(struct call_state *cs, size_t *count, const char *name, const char *value, struct err *e)
+{
+	size_t size = strlen(name) + strlen(value) + 3;
+
+	if (*count >= ALIDNS_V3_HEADERS)
+		return err_set(e, ST_SYSTEM, "too many request headers");
+	cs->headers[*count] = malloc(size);
+	if (cs->headers[*count] == NULL)
+		return err_set(e, ST_SYSTEM, "out of memory");
+	snprintf(cs->headers[*count], size, "%s: %s", name, value);
+	(*count)++;
+	return ST_OK;
+}
+
+/*
+ * Signs one attempt with signature version 3, the way the current Alibaba
+ * Cloud SDKs call alidns. The request is a POST to the endpoint with every
+ * business parameter in the query and an empty body. The action, version,
+ * date and nonce go in signed x-acs-* headers.
+ */
+static enum status
+prepare_v3_attempt(struct call_state *cs, struct http_request *req, struct err *e)
+{
+	const struct alidns_credentials *creds = &cs->client->creds;
+	struct alidns_header signed_headers[8];
+	char timestamp[ALIDNS_TIMESTAMP_SIZE];
+	char nonce[ALIDNS_NONCE_SIZE];
+	char empty_body_hash[ALIDNS_SHA256_HEX_SIZE];
+	char signature[ALIDNS_SHA256_HEX_SIZE];
+	char *canonical = NULL;
+	char *names = NULL;
+	char *query = NULL;
+	char *authorization = NULL;
+	size_t header_count = 0;
+	size_t lines = 0;
+	size_t auth_size;
+	size_t url_size;
+	size_t i;
+	enum status st;
+
+	if ((st = alidns_make_nonce(nonce, e)) != ST_OK)
+		return st;
+	cs->signed_at = time(NULL);
+	alidns_format_timestamp(cs->signed_at, timestamp);
+	alidns_sha256_hex("", 0, empty_body_hash);
+	signed_headers[header_count++] = (struct alidns_header){ "host", cs->client->host };
+	signed_headers[header_count++] = (struct alidns_header){ "x-acs-action", cs->action };
+	signed_headers[header_count++] = (struct alidns_header){ "x-acs-version", ALIDNS_API_VERSION };
+	signed_headers[header_count++] = (struct alidns_header){ "x-acs-date", timestamp };
+	signed_headers[header_count++] = (struct alidns_header){ "x-acs-signature-nonce", nonce };
+	signed_headers[header_count++] = (struct alidns_header){ "x-acs-content-sha256", empty_body_hash };
+	if (creds->security_token != NULL) {
+		signed_headers[header_count++] = (struct alidns_header){ "x-acs-security-token", creds->security_token };
+		signed_headers[header_count++] = (struct alidns_header){ "x-acs-accesskey-id", creds->access_key_id };
+	}
+
+	if ((st = alidns_v3_canonical_request("POST", cs->params, cs->count, signed_headers, header_count,
+	    empty_body_hash, &canonical, &names, e)) != ST_OK ||
+	    (st = alidns_sign_v3(canonical, creds->access_key_secret, signature, e)) != ST_OK ||
+	    (st = alidns_canonical_query(cs->params, cs->count, &query, e)) != ST_OK)
+		goto out;
+
+	auth_size = strlen(ALIDNS_V3_ALGORITHM) + strlen(creds->access_key_id) + strlen(names) + strlen(signature) + 48;
+	authorization = malloc(auth_size);
+	url_size = strlen(cs->client->endpoint) + strlen(query) + 2;
+	cs->url = malloc(url_size);
+	if (authorization == NULL || cs->url == NULL) {
+		st = err_set(e, ST_SYSTEM, "out of memory");
+		goto out;
+	}
+	snprintf(cs->url, url_size, "%s%s%s", cs->client->endpoint, query[0] != '\0' ? "?" : "", query);
+	snprintf(authorization, auth_size, "%s Credential=%s,SignedHeaders=%s,Signature=%s", ALIDNS_V3_ALGORITHM,
+	    creds->access_key_id, names, signature);
+
+	for (i = 0; st == ST_OK && i < header_count; i++)
+		st = add_header_line(cs, &lines, signed_headers[i].name, signed_headers[i].value, e);
+	if (st == ST_OK)
+		st = add_header_line(cs, &lines, "authorization", authorization, e);
+	if (st == ST_OK)
+		st = add_header_line(cs, &lines, "accept", "application/json", e);
+	if (st != ST_OK)
+		goto out;
+	req->method = "POST";
+	req->url = cs->url;
+	req->headers = (const char *const *)cs->headers;
+out:
+	if (canonical != NULL) {
+		OPENSSL_cleanse(canonical, strlen(canonical));
+		free(canonical);
+	}
+	if (query != NULL) {
+		OPENSSL_cleanse(query, strlen(query));
+		free(query);
+	}
+	if (authorization != NULL) {
+		OPENSSL_cleanse(authorization, strlen(authorization));
+		free(authorization);
+	}
+	free(names);
+	OPENSSL_cleanse(signature, sizeof(signature));
+	return st;
 }
 
 /* Signs the request again for each attempt, with a new nonce and timestamp. */
@@ -182,6 +325,8 @@ prepare_attempt(void *ctx, struct http_request *req, struct err *e)
 
 	wipe_url(cs);
 	cs->attempts++;
+	if (cs->client->signature == ALIDNS_SIGNATURE_V3)
+		return prepare_v3_attempt(cs, req, e);
 	all = calloc(cs->count + ALIDNS_COMMON_PARAMS, sizeof(*all));
 	if (all == NULL)
 		return err_set(e, ST_SYSTEM, "out of memory");
@@ -401,7 +546,7 @@ enum status
 alidns_call(struct alidns_client *client, const char *action, const struct alidns_param *params, size_t count,
     const char *what, json_t **root, struct alidns_error *ae, struct err *e)
 {
-	struct call_state cs = { client, action, params, count, NULL, 0, 0, 0 };
+	struct call_state cs = { client, action, params, count, NULL, { NULL }, 0, 0, 0 };
 	struct alidns_error local_error;
 	struct http_request req;
 	struct http_response resp;

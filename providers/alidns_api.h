@@ -1,7 +1,8 @@
 /*
- * A client of the Alibaba Cloud DNS RPC API, version 2015-01-09: signed GET
- * requests with Format=JSON, bounded retries, and errors classified by their
- * Code.
+ * A client of the Alibaba Cloud DNS RPC API, version 2015-01-09: signed
+ * requests (GET with signature version 1.0 and Format=JSON by default, or
+ * POST with signature version 3), bounded retries, and errors classified by
+ * their Code.
  */
 #ifndef DNS01_ALIDNS_API_H
 #define DNS01_ALIDNS_API_H
@@ -18,9 +19,17 @@
 #define ALIDNS_DEFAULT_ENDPOINT "https://alidns.aliyuncs.com/"
 #define ALIDNS_API_VERSION "2015-01-09"
 
+/* The signature version of the client's requests. */
+enum alidns_signature {
+	ALIDNS_SIGNATURE_V1,		/* GET, parameters and HMAC-SHA1 signature in the query */
+	ALIDNS_SIGNATURE_V3,		/* POST, ACS3-HMAC-SHA256 in the Authorization and x-acs-* headers */
+};
+
 struct alidns_client {
 	struct http_client *http;
 	char endpoint[512];		/* https URL ending in '/' */
+	char host[512];			/* the endpoint's host[:port], signed as the host header by V3 */
+	enum alidns_signature signature;
 	struct alidns_credentials creds;
 };
 
@@ -33,9 +42,11 @@ struct alidns_error {
 };
 
 /*
- * Loads the credentials and the endpoint (ALIBABA_CLOUD_DNS_ENDPOINT, else
+ * Loads the credentials, the endpoint (ALIBABA_CLOUD_DNS_ENDPOINT, else
  * alidns.endpoint in the configuration file, else ALIDNS_DEFAULT_ENDPOINT;
- * a host name or an https:// URL) and creates the HTTPS client.
+ * a host name or an https:// URL) and the signature version
+ * (ALIBABA_CLOUD_DNS_SIGNATURE_VERSION, else alidns.signature_version:
+ * "v1", the default, or "v3"), and creates the HTTPS client.
  */
 enum status alidns_client_open(struct alidns_client *client, const struct config *cfg, struct err *e);
 

@@ -88,13 +88,17 @@ load_credentials_file(struct cloudflare *cf, const char *path, struct err *e)
 {
 	struct ini_credentials ic = { cf, path };
 	char *text = NULL;
+	size_t len;
 	enum status st;
 
 	st = secret_read_file(path, 1, &text, e);
 	if (st != ST_OK)
 		return err_prefix(e, "credentials file");
+	/* ini_parse cuts the text into lines with NUL bytes, so secret_free would wipe only the first line. */
+	len = strlen(text);
 	st = ini_parse(text, path, read_ini_key, &ic, e);
-	secret_free(text);
+	OPENSSL_cleanse(text, len);
+	free(text);
 	if (st != ST_OK)
 		return st;
 	if (cf->token != NULL && (cf->email != NULL || cf->api_key != NULL))
@@ -165,6 +169,14 @@ cloudflare_open(const struct config *cfg, void **state, struct err *e)
 		return err_set(e, ST_SYSTEM, "out of memory");
 	if ((st = load_credentials(cf, cfg, e)) != ST_OK)
 		goto fail;
+	/* They go into request headers, where a line break would add a header of the caller's choosing. */
+	if ((cf->token != NULL && (st = secret_check_header_safe(cf->token, "the Cloudflare API token", e)) != ST_OK) ||
+	    (cf->email != NULL && (st = secret_check_header_safe(cf->email, "the Cloudflare account email", e)) != ST_OK) ||
+	    (cf->api_key != NULL && (st = secret_check_header_safe(cf->api_key, "the Cloudflare Global API Key", e)) != ST_OK))
+		goto fail;
+	/* A server that echoes a credential back must not get it printed; secret_free forgets them again. */
+	log_hide_secret(cf->token);
+	log_hide_secret(cf->api_key);
 
 	if ((st = config_lookup(cfg, url_vars, "cloudflare.base_url", &value, e)) != ST_OK)
 		goto fail;
@@ -455,6 +467,31 @@ find_txt_id(struct cloudflare *cf, const struct zone *zone, const char *fqdn, co
 	return st;
 }
 
+/*
+ * Called when a create request got no usable answer (the connection broke,
+ * the body was cut, every retry failed): the API may still have created the
+ * record. Lists the name, and when a TXT record with this value is there now
+ * (the caller listed none before creating), returns ST_EXISTS with its id,
+ * so the record is used and later deleted like one this run created.
+ * Otherwise keeps the create request's error in e.
+ */
+static enum status
+recover_lost_create(struct cloudflare *cf, const struct zone *zone, const char *fqdn, const char *value, char *id,
+    size_t id_size, struct err *e)
+{
+	struct err create_error = *e;
+	struct err list_error = { ST_OK, "" };
+	enum status st;
+
+	st = find_txt_id(cf, zone, fqdn, value, id, id_size, &list_error);
+	if (st == ST_EXISTS) {
+		log_warn("%s; the record was created all the same (id %s)", create_error.msg, id);
+		return ST_EXISTS;
+	}
+	*e = create_error;
+	return e->status;
+}
+
 static enum status
 cloudflare_create_txt(void *state, const struct zone *zone, const char *fqdn, const char *value, int ttl, char *id,
     size_t id_size, struct err *e)
@@ -480,11 +517,13 @@ cloudflare_create_txt(void *state, const struct zone *zone, const char *fqdn, co
 	json_decref(body);
 	if (st == ST_EXISTS)
 		return find_txt_id(cf, zone, fqdn, value, id, id_size, e);
+	if (st == ST_TRANSIENT || st == ST_PROTOCOL)
+		return recover_lost_create(cf, zone, fqdn, value, id, id_size, e);
 	if (st != ST_OK)
 		return st;
 	new_id = json_string_value(json_object_get(json_object_get(root, "result"), "id"));
-	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-		st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no record id", what);
+	if (new_id == NULL || !cf_id_valid(new_id) || strlen(new_id) >= id_size)
+		st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no valid record id", what);
 	else
 		snprintf(id, id_size, "%s", new_id);
 	json_decref(root);

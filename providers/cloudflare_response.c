@@ -131,6 +131,25 @@ cf_response_parse(const char *body, size_t len, long http_status, const char *wh
 	return ST_OK;
 }
 
+int
+cf_id_valid(const char *id)
+{
+	size_t len = strlen(id);
+
+	return len > 0 && len < 128 &&
+	    strspn(id, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == len;
+}
+
+/* Returns nonzero when name is a plausible zone name: letters, digits, '-', '_' and dots. */
+static int
+zone_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 0 && len <= DOMAIN_MAX &&
+	    strspn(name, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") == len;
+}
+
 enum status
 cf_response_zone_object(json_t *obj, struct zone *zone, const char *what, struct err *e)
 {
@@ -138,8 +157,8 @@ cf_response_zone_object(json_t *obj, struct zone *zone, const char *what, struct
 	const char *name = json_string_value(json_object_get(obj, "name"));
 	size_t i;
 
-	if (id == NULL || name == NULL || id[0] == '\0' || strlen(id) >= sizeof(zone->id) ||
-	    strlen(name) >= sizeof(zone->name))
+	if (id == NULL || name == NULL || !cf_id_valid(id) || strlen(id) >= sizeof(zone->id) ||
+	    !zone_name_valid(name) || strlen(name) >= sizeof(zone->name))
 		return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a zone without a valid id or name", what);
 	snprintf(zone->id, sizeof(zone->id), "%s", id);
 	snprintf(zone->name, sizeof(zone->name), "%s", name);
@@ -193,6 +212,13 @@ cf_response_records(json_t *root, const char *fqdn, struct record_list *out, lon
 		/* The name filter is exact; records of other names are dropped all the same. */
 		if (strcasecmp(name, fqdn) != 0)
 			continue;
+		if (!cf_id_valid(id)) {
+			char shown[64];
+
+			log_escape(shown, sizeof(shown), id, strlen(id));
+			return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a record with the invalid id '%s'", what,
+			    shown);
+		}
 		st = record_list_add(out, id, type, name, content, (int)json_integer_value(json_object_get(item, "ttl")),
 		    e);
 		if (st == ST_OK) {

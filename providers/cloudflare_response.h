@@ -36,4 +36,11 @@ enum status cf_response_zone_object(json_t *obj, struct zone *zone, const char *
 enum status cf_response_records(json_t *root, const char *fqdn, struct record_list *out, long *pages,
     const char *what, struct err *e);
 
+/*
+ * Returns nonzero when id can be a Cloudflare object id: 1 to 127 letters,
+ * digits, '-' or '_' (the API's ids are 32 hexadecimal digits). Ids go into
+ * request paths, logs and the state file, so nothing else is accepted.
+ */
+int cf_id_valid(const char *id);
+
 #endif

@@ -11,6 +11,9 @@ PACKAGES=(
     libcurl4-openssl-dev libssl-dev libjansson-dev libidn2-dev libcmocka-dev
     # test rig: DNS servers and tools, ACME test CA and client, mock, helpers
     knot knot-dnsutils pebble certbot openssl python3 curl
+    # other ACME clients that the hooks serve, and the tools of the install tests:
+    # Debian package build, man page rendering, systemd unit checks
+    dehydrated uacme lego util-linux build-essential dpkg-dev debhelper man-db groff-base bsdextrautils systemd
 )
 
 # One dpkg-query call for all packages; it lists the known ones even when

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The alidns hooks against the alidns mock and the rig's knot servers: the
-# normal create, cleanup and idempotency flows, and where credentials come
-# from. Conventions: tests/lib.sh; alidns helpers: tests/mock/alidns_lib.sh.
+# normal create, cleanup and idempotency flows, where credentials come
+# from, and signature version 3. Conventions: tests/lib.sh; alidns helpers: tests/mock/alidns_lib.sh.
 
 # shellcheck source=../mock/alidns_lib.sh
 source "$LIB_REPO/tests/mock/alidns_lib.sh"
@@ -207,4 +207,38 @@ test_endpoint_must_be_https() {
     ALIBABA_CLOUD_DNS_ENDPOINT=http://127.0.0.1:18444/ assert_exit 2 ali_auth example.test "$ALIDNS_V1"
     assert_contains "$(cat "$LAST_STDERR")" "not an https:// URL" "error"
     assert_eq 0 "$(alidns_requests | json_query 'len(data)')" "API requests"
+}
+
+# Signature version 3 (ALIBABA_CLOUD_DNS_SIGNATURE_VERSION=v3): every request
+# is a POST with the parameters in the query and an ACS3-HMAC-SHA256
+# Authorization header that the mock verifies, with an STS token too. A
+# wrong secret is explained, and an unknown version is a usage error.
+test_signature_v3_flow() {
+    require_hooks
+    alidns_begin
+    export ALIBABA_CLOUD_DNS_SIGNATURE_VERSION=v3
+    alidns_use_key "$ALIDNS_TEST_STS_KEY_ID" "$ALIDNS_TEST_STS_KEY_SECRET" "$ALIDNS_TEST_STS_TOKEN"
+    assert_exit 0 ali_auth _under_score.example.test "$ALIDNS_V2" -vv
+    alidns_assert_clean
+    assert_eq "$ALIDNS_V2" "$(dns_txt ns2 _acme-challenge._under_score.example.test)" "TXT on ns2"
+    assert_exit 0 ali_cleanup _under_score.example.test "$ALIDNS_V2" -vv
+    alidns_assert_clean
+    assert_eq "" "$(dns_txt ns2 _acme-challenge._under_score.example.test)" "TXT on ns2 after cleanup"
+
+    local requests
+    requests=$(alidns_requests | json_query 'len(data)')
+    assert_eq "$requests" "$(alidns_requests | json_query 'len([e for e in data if e["signature"] == "ACS3-HMAC-SHA256" and e["signature_valid"] and e["status"] == 200])')" \
+        "requests with a verified V3 signature"
+    assert_eq POST "$(alidns_requests | json_query 'sorted(set(e["method"] for e in data))')" "methods"
+    assert_eq 0 "$(alidns_requests | json_query 'len([e for e in data if "Signature" in e["params"] or "AccessKeyId" in e["params"]])')" \
+        "requests with V1 parameters"
+    assert_eq "_acme-challenge._under_score" "$(alidns_param AddDomainRecord RR)" "RR sent in the query"
+
+    alidns_use_key "$ALIDNS_TEST_KEY_ID" "$ALIDNS_TEST_STS_KEY_SECRET"
+    assert_exit 1 ali_auth example.test "$ALIDNS_V1"
+    assert_contains "$(cat "$LAST_STDERR")" "SignatureDoesNotMatch" "error with a wrong secret"
+    assert_contains "$(cat "$LAST_STDERR")" "copy the secret again" "error with a wrong secret"
+
+    ALIBABA_CLOUD_DNS_SIGNATURE_VERSION=v2 assert_exit 2 ali_auth example.test "$ALIDNS_V1"
+    assert_contains "$(cat "$LAST_STDERR")" "use v1 (HMAC-SHA1, the default) or v3 (ACS3-HMAC-SHA256)" "error"
 }

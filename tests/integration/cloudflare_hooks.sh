@@ -328,3 +328,23 @@ test_waits_for_slow_nameserver() {
     assert_contains "$(cat "$LAST_STDERR")" "waiting for ns2.example.test" "progress log"
     assert_exit 0 cleanup example.test "$V1"
 }
+
+# SIGTERM while waiting: the hook deletes the record it created and exits 1, instead of dying with it left behind.
+test_sigterm_during_wait_rolls_back() {
+    require_hooks
+    use_cloudflare_token
+    mock_config '{"ns2_delay": 30}'
+    # Through env, so that $! is the hook itself and not a subshell.
+    env CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION="$V1" "$DNS01_BIN/dns01-auth" --provider cloudflare \
+        --propagation-timeout 60 >"$TEST_TMPDIR/auth.out" 2>"$TEST_TMPDIR/auth.err" &
+    local pid=$!
+    wait_until 20 "the TXT record on ns1" eval '[[ -n $(dns_txt ns1 "$APEX") ]]'
+    kill -TERM "$pid"
+    local status=0
+    wait "$pid" || status=$?
+    assert_eq 1 "$status" "auth exit status after SIGTERM; stderr: $(cat "$TEST_TMPDIR/auth.err")"
+    assert_contains "$(cat "$TEST_TMPDIR/auth.err")" "interrupted by signal 15" "message"
+    assert_eq 0 "$(mock_records | json_query 'len(data)')" "records left in the mock"
+    assert_eq "" "$(dns_txt ns1 "$APEX")" "TXT on ns1"
+    assert_eq "" "$(cat "$TEST_TMPDIR/auth.out")" "auth output for certbot"
+}

@@ -4,8 +4,9 @@ Written from Alibaba Cloud's public API reference and from error responses
 that users published, not from the hooks' code. What it checks on every
 request, in this order:
 
-  1. the common parameters: Format=JSON (anything else gets an XML error,
-     as the real API returns XML by default), Version=2015-01-09,
+  1. for signature version 1.0, the common parameters: Format=JSON
+     (anything else gets an XML error, as the real API returns XML by
+     default), Version=2015-01-09,
      SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, a Timestamp in
      ISO 8601 UTC within 15 minutes of the mock's clock
      (InvalidTimeStamp.Expired), a known AccessKeyId
@@ -14,7 +15,15 @@ request, in this order:
      (SignatureDoesNotMatch, whose message shows the server's string to
      sign), a SignatureNonce not seen before (SignatureNonceUsed), and the
      SecurityToken of an STS AccessKey;
-  2. the action and its parameters.
+     for signature version 3 (a request with an "Authorization:
+     ACS3-HMAC-SHA256 ..." header), the x-acs-* headers instead: all of
+     host, x-acs-action, x-acs-content-sha256, x-acs-date,
+     x-acs-signature-nonce and x-acs-version signed, x-acs-version
+     2015-01-09, the date window and nonce as above, the SHA-256 of the
+     body, the signature recomputed over the canonical request (whose
+     string to sign a SignatureDoesNotMatch message shows), and a signed
+     x-acs-security-token for an STS AccessKey; the response is JSON;
+  2. the action (the Action parameter, or x-acs-action) and its parameters.
 
 Error bodies have the real shape {"RequestId", "HostId", "Code", "Message",
 "Recommend"}. HTTP statuses follow observed responses: 400 for most codes,
@@ -26,6 +35,14 @@ and every action on other domains return Forbidden.RAM. A credential of
 another account ("account": "empty") owns no zones, so the main account's
 zones return IncorrectDomainUser for it, and unknown names return
 InvalidDomainName.NoExist.
+
+Records carry the fields of the API's listings: RecordId, RR, Type, Value,
+TTL, Line, Status ("Enable" or "Disable"), Locked, Weight and Remark.
+AddDomainRecord takes a Line from the primary line codes;
+UpdateDomainRecordRemark and SetDomainRecordStatus change a record's Remark
+and Status. Duplicates and CNAME conflicts are checked per line, whatever
+the status. The knot servers get only the records a resolver on the default
+line would be answered with: enabled ones of the line "default".
 """
 
 import base64
@@ -55,7 +72,20 @@ DEFAULT_TTL = 600
 EDITION_MIN_TTL = 600
 MAX_TTL = 86400
 SUPPORTED_TYPES = ("A", "AAAA", "CNAME", "TXT")
+# NOTE: the API reference states no maximum for a record's remark; this is
+# the 50 characters that it states for a domain's remark (UpdateDomainRemark),
+# and the error code for a longer one is the mock's own.
+REMARK_MAX_CHARS = 50
 TXT_VALUE_MAX_CHARS = 512
+# The primary line codes of the resolution line enumeration
+# (https://help.aliyun.com/en/dns/pubz-resolve-line-enumeration/). The rig's
+# knot servers serve what a resolver on the default line would get, so only
+# records of the line "default" are published to them.
+LINES = ("default", "telecom", "unicom", "mobile", "edu", "drpeng", "btvn", "cstnet", "wexchange",
+         "founder", "topway_video", "wasu", "ocn", "cnix", "bgctv", "aliyun", "search", "oversea",
+         "internal")
+PUBLISHED_LINE = "default"
+RECORD_STATUSES = ("Enable", "Disable")
 FIRST_RECORD_ID = 1892000000000000001
 
 
@@ -126,13 +156,48 @@ class Credential:
         return [value for value in (self.access_key_secret, self.security_token) if value]
 
 
-class Request:
-    """One API request as the HTTP layer parsed it: merged parameters and the method."""
+V3_ALGORITHM = "ACS3-HMAC-SHA256"
+V3_REQUIRED_HEADERS = ("host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
+                       "x-acs-signature-nonce", "x-acs-version")
+V3_AUTHORIZATION = re.compile(V3_ALGORITHM + r" Credential=([^,]+),SignedHeaders=([^,]+),"
+                              r"Signature=([0-9a-f]{64})")
 
-    def __init__(self, method, params, client_ip):
+
+def v3_canonical_request(method, params, headers, signed_names, hashed_payload):
+    """The canonical request of signature version 3; headers maps lowercase names to values."""
+    header_lines = "".join("%s:%s\n" % (name, headers[name].strip()) for name in signed_names)
+    return "%s\n/\n%s\n%s\n%s\n%s" % (method, canonical_query(params), header_lines,
+                                     ";".join(signed_names), hashed_payload)
+
+
+def v3_signature(canonical_request, secret):
+    string_to_sign = "%s\n%s" % (V3_ALGORITHM,
+                                 hashlib.sha256(canonical_request.encode("utf-8")).hexdigest())
+    return hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"),
+                    hashlib.sha256).hexdigest()
+
+
+class Request:
+    """One API request as the HTTP layer parsed it: merged parameters, the
+    method, and for signature version 3 the lowercase headers and the body."""
+
+    def __init__(self, method, params, client_ip, headers=None, body=b"", query=None):
         self.method = method
         self.params = params
         self.client_ip = client_ip
+        self.headers = headers or {}
+        self.body = body
+        # The query parameters alone, which a version 3 signature covers; the
+        # body counts through its SHA-256.
+        self.query = params if query is None else query
+
+    @property
+    def is_v3(self):
+        return self.headers.get("authorization", "").startswith(V3_ALGORITHM + " ")
+
+    @property
+    def action(self):
+        return self.headers.get("x-acs-action", "") if self.is_v3 else self.params.get("Action", "")
 
 
 class AlidnsApi:
@@ -177,6 +242,9 @@ class AlidnsApi:
 
     def authenticate(self, request, log_info):
         """Check the common parameters and the signature; return the Credential."""
+        if request.is_v3:
+            return self.authenticate_v3(request, log_info)
+        log_info["signature"] = "HMAC-SHA1"
         params = request.params
         for name in ("AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce",
                      "SignatureVersion", "Timestamp", "Version"):
@@ -204,16 +272,67 @@ class AlidnsApi:
                            "to sign is:%s" % string_to_sign(request.method, params))
         log_info["signature_valid"] = True
 
+        self._check_nonce(credential, params["SignatureNonce"])
+        self._check_security_token(credential, params.get("SecurityToken"))
+        return credential
+
+    def authenticate_v3(self, request, log_info):
+        """Check the x-acs-* headers and the ACS3-HMAC-SHA256 signature; return the Credential."""
+        log_info["signature"] = V3_ALGORITHM
+        headers = request.headers
+        match = V3_AUTHORIZATION.fullmatch(headers["authorization"])
+        if match is None:
+            raise ApiError(400, "IncompleteSignature",
+                           "The request signature does not conform to Aliyun standards: the "
+                           "Authorization header is not 'ACS3-HMAC-SHA256 Credential=ID,"
+                           "SignedHeaders=NAMES,Signature=HEX'.")
+        access_key_id, signed_text, signature = match.groups()
+        signed_names = signed_text.split(";")
+        if signed_names != sorted(set(signed_names)) or any(name not in headers for name in signed_names):
+            raise ApiError(400, "IncompleteSignature",
+                           "SignedHeaders must be sorted, unique, and name headers of the request.")
+        missing = [name for name in V3_REQUIRED_HEADERS if name not in signed_names]
+        if missing:
+            raise ApiError(400, "IncompleteSignature",
+                           "The headers %s must be signed." % ", ".join(missing))
+        if headers["x-acs-version"] != API_VERSION:
+            raise ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.")
+        self._check_timestamp(headers["x-acs-date"])
+
+        credential = self.credentials_by_id.get(access_key_id)
+        if credential is None:
+            raise ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+        log_info["credential"] = credential.name
+
+        if hashlib.sha256(request.body).hexdigest() != headers["x-acs-content-sha256"]:
+            raise ApiError(400, "SignatureDoesNotMatch",
+                           "The x-acs-content-sha256 header is not the SHA-256 of the body.")
+        canonical = v3_canonical_request(request.method, request.query, headers, signed_names,
+                                         headers["x-acs-content-sha256"])
+        if not hmac.compare_digest(v3_signature(canonical, credential.access_key_secret), signature):
+            raise ApiError(400, "SignatureDoesNotMatch",
+                           "The request signature does not conform to Aliyun standards. server "
+                           "string to sign is:%s\n%s" % (V3_ALGORITHM, hashlib.sha256(
+                               canonical.encode("utf-8")).hexdigest()))
+        log_info["signature_valid"] = True
+
+        self._check_nonce(credential, headers["x-acs-signature-nonce"])
+        token = headers.get("x-acs-security-token") if "x-acs-security-token" in signed_names else None
+        self._check_security_token(credential, token)
+        return credential
+
+    def _check_nonce(self, credential, nonce):
         with self.lock:
             self._forget_old_nonces()
-            key = (credential.access_key_id, params["SignatureNonce"])
+            key = (credential.access_key_id, nonce)
             if key in self.nonces:
                 raise ApiError(400, "SignatureNonceUsed",
                                "Specified signature nonce was used already.")
             self.nonces[key] = time.monotonic()
 
+    @staticmethod
+    def _check_security_token(credential, token):
         if credential.security_token is not None:
-            token = params.get("SecurityToken")
             if token != credential.security_token:
                 raise ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey" if token else
                                "InvalidSecurityToken.Malformed",
@@ -222,7 +341,6 @@ class AlidnsApi:
             if credential.expired:
                 raise ApiError(400, "InvalidSecurityToken.Expired",
                                "Specified SecurityToken is expired.")
-        return credential
 
     def _check_timestamp(self, text):
         try:
@@ -246,13 +364,15 @@ class AlidnsApi:
         """Handle one API request; return (status, body dict)."""
         try:
             credential = self.authenticate(request, log_info)
-            action = request.params.get("Action", "")
+            action = request.action
             handler = {
                 "DescribeDomains": self.describe_domains,
                 "DescribeSubDomainRecords": self.describe_sub_domain_records,
                 "DescribeDomainRecords": self.describe_domain_records,
                 "AddDomainRecord": self.add_domain_record,
                 "DeleteDomainRecord": self.delete_domain_record,
+                "UpdateDomainRecordRemark": self.update_domain_record_remark,
+                "SetDomainRecordStatus": self.set_domain_record_status,
             }.get(action)
             if handler is None:
                 raise ApiError(404, "InvalidAction.NotFound",
@@ -414,19 +534,48 @@ class AlidnsApi:
         return {"RecordId": record["RecordId"]}
 
     def delete_domain_record(self, params, credential):
+        with self.lock:
+            zone, record = self._owned_record(params, credential, "DeleteDomainRecord")
+            self._delete(zone, record)
+            return {"RecordId": record["RecordId"]}
+
+    def update_domain_record_remark(self, params, credential):
+        remark = params.get("Remark") or ""
+        if len(remark) > REMARK_MAX_CHARS:
+            raise ApiError(400, "InvalidRemark.Length",
+                           "The remark must be at most %d characters long." % REMARK_MAX_CHARS)
+        with self.lock:
+            _, record = self._owned_record(params, credential, "UpdateDomainRecordRemark")
+            # An empty or missing Remark deletes the remark, as the API reference states.
+            record["Remark"] = remark
+        return {}
+
+    def set_domain_record_status(self, params, credential):
+        status = params.get("Status") or ""
+        if status.lower() not in [value.lower() for value in RECORD_STATUSES]:
+            raise ApiError(400, "InvalidStatus", "The specified status is invalid; use Enable or Disable.")
+        status = status.capitalize()
+        with self.lock:
+            zone, record = self._owned_record(params, credential, "SetDomainRecordStatus")
+            if record["Status"] != status:
+                was_published = self._published(record)
+                record["Status"] = status
+                self._publish_change(zone, record, was_published)
+        return {"RecordId": record["RecordId"], "Status": status}
+
+    def _owned_record(self, params, credential, action):
+        """Return (zone, record) of params["RecordId"] when the credential may change it. Callers hold self.lock."""
         record_id = params.get("RecordId") or ""
         if not record_id:
             raise ApiError(400, "MissingRecordId", "RecordId is mandatory for this action.")
-        with self.lock:
-            for zone in self.account_zones(credential):
-                records = self.records[zone["name"]]
-                record = next((item for item in records if item["RecordId"] == record_id), None)
-                if record is None:
-                    continue
-                if not credential.allows_domain(zone["name"]):
-                    raise self._forbidden_ram("DeleteDomainRecord")
-                self._delete(zone, record)
-                return {"RecordId": record_id}
+        for zone in self.account_zones(credential):
+            record = next((item for item in self.records[zone["name"]] if item["RecordId"] == record_id),
+                          None)
+            if record is None:
+                continue
+            if not credential.allows_domain(zone["name"]):
+                raise self._forbidden_ram(action)
+            return zone, record
         raise ApiError(400, "DomainRecordNotBelongToUser",
                        "The DNS record does not exist in your account.")
 
@@ -455,8 +604,13 @@ class AlidnsApi:
         return {"name": self._fqdn(record, zone), "type": record["Type"],
                 "content": record["Value"], "ttl": record["TTL"]}
 
-    def create_record(self, zone, params, record_id=None, everywhere=False):
-        """Validate, apply to DNS and store a record; return it. Callers hold self.lock."""
+    def create_record(self, zone, params, record_id=None, everywhere=False, status="Enable", remark=""):
+        """Validate, apply to DNS and store a record; return it. Callers hold self.lock.
+
+        AddDomainRecord always creates an enabled record without a remark;
+        seeds may set both, as UpdateDomainRecordRemark and
+        SetDomainRecordStatus would afterwards.
+        """
         rr = params.get("RR") or ""
         if not rr:
             raise ApiError(400, "MissingRR", "RR is mandatory for this action.")
@@ -470,9 +624,9 @@ class AlidnsApi:
                            "%s)." % (params.get("Type"), ", ".join(SUPPORTED_TYPES)))
         value = self._validated_value(record_type, params.get("Value"))
         ttl = self._validated_ttl(params.get("TTL"))
-        line = params.get("Line") or "default"
-        if line != "default":
-            raise ApiError(400, "InvalidLine", "The mock supports only the line 'default'.")
+        line = params.get("Line") or PUBLISHED_LINE
+        if line not in LINES:
+            raise ApiError(400, "InvalidLine", "The specified line %r is invalid." % line)
 
         same_rr = [other for other in self.records[zone["name"]]
                    if other["RR"].lower() == rr.lower() and other["Line"] == line]
@@ -491,19 +645,20 @@ class AlidnsApi:
             "Value": value,
             "TTL": ttl,
             "Line": line,
-            "Status": "Enable",
+            "Status": status,
             "Locked": False,
             "Weight": 1,
-            "Remark": "",
+            "Remark": remark,
             "CreateTimestamp": int(self.now() * 1000),
         }
-        try:
-            if everywhere:
-                self.dns.apply_everywhere(zone["name"], [add_command(self._dns_record(record, zone))])
-            else:
-                self.dns.apply(zone["name"], [add_command(self._dns_record(record, zone))])
-        except DnsUpdateError as error:
-            raise ApiError(500, "InternalError", "mock could not update DNS: %s" % error) from error
+        if self._published(record):
+            try:
+                if everywhere:
+                    self.dns.apply_everywhere(zone["name"], [add_command(self._dns_record(record, zone))])
+                else:
+                    self.dns.apply(zone["name"], [add_command(self._dns_record(record, zone))])
+            except DnsUpdateError as error:
+                raise ApiError(500, "InternalError", "mock could not update DNS: %s" % error) from error
         self.records[zone["name"]].append(record)
         return record
 
@@ -541,11 +696,33 @@ class AlidnsApi:
                            "%d to %d." % (EDITION_MIN_TTL, MAX_TTL))
         return ttl
 
+    @staticmethod
+    def _published(record):
+        """True when the rig's nameservers serve the record: enabled and on the default line."""
+        return record["Status"] == "Enable" and record["Line"] == PUBLISHED_LINE
+
+    def _publish_change(self, zone, record, was_published):
+        """Add the record to DNS or delete it from there after its status changed."""
+        dns_record = self._dns_record(record, zone)
+        if self._published(record) == was_published:
+            return
+        others = [other for other in self.records[zone["name"]]
+                  if other is not record and self._published(other)
+                  and same_rdata(self._dns_record(other, zone), dns_record)]
+        if others:
+            return
+        command = add_command(dns_record) if self._published(record) else delete_command(dns_record)
+        try:
+            self.dns.apply(zone["name"], [command])
+        except DnsUpdateError as error:
+            raise ApiError(500, "InternalError", "mock could not update DNS: %s" % error) from error
+
     def _delete(self, zone, record):
         records = self.records[zone["name"]]
         dns_record = self._dns_record(record, zone)
-        if not any(other is not record and same_rdata(self._dns_record(other, zone), dns_record)
-                   for other in records):
+        if self._published(record) and not any(
+                other is not record and self._published(other)
+                and same_rdata(self._dns_record(other, zone), dns_record) for other in records):
             try:
                 self.dns.apply(zone["name"], [delete_command(dns_record)])
             except DnsUpdateError as error:
@@ -562,10 +739,11 @@ class AlidnsApi:
             for zone in self.zones:
                 records = self.records[zone["name"]]
                 commands = []
-                for index, record in enumerate(records):
+                published = [record for record in records if self._published(record)]
+                for index, record in enumerate(published):
                     dns_record = self._dns_record(record, zone)
                     if not any(same_rdata(dns_record, self._dns_record(later, zone))
-                               for later in records[index + 1:]):
+                               for later in published[index + 1:]):
                         commands.append(delete_command(dns_record))
                 if commands:
                     self.dns.apply_everywhere(zone["name"], commands)
@@ -578,16 +756,25 @@ class AlidnsApi:
                 self.seed_record(seed)
 
     def seed_record(self, seed):
-        """Add a record from {"name", "type", "value", "ttl"?, "id"?, "unlisted"?}."""
+        """Add a record from {"name", "type", "value", "ttl"?, "line"?, "remark"?,
+        "status"?, "id"?, "unlisted"?}."""
         if not isinstance(seed, dict) or not isinstance(seed.get("name"), str):
             raise ValueError("a seed record must be a JSON object with a name")
         name = seed["name"].lower().rstrip(".")
         zone = self._zone_by_suffix(name)
         if zone is None:
             raise ValueError("no zone of the account holds seed %r" % seed)
+        status = seed.get("status", "Enable")
+        if status not in RECORD_STATUSES:
+            raise ValueError("status must be one of %s" % ", ".join(RECORD_STATUSES))
+        remark = seed.get("remark", "")
+        if not isinstance(remark, str) or len(remark) > REMARK_MAX_CHARS:
+            raise ValueError("remark must be a string of at most %d characters" % REMARK_MAX_CHARS)
         params = {"RR": self._relative_rr(name, zone["name"]), "Type": seed.get("type", "TXT"),
-                  "Value": seed.get("value", ""), "TTL": str(seed.get("ttl", DEFAULT_TTL))}
-        record = self.create_record(zone, params, record_id=seed.get("id"), everywhere=True)
+                  "Value": seed.get("value", ""), "TTL": str(seed.get("ttl", DEFAULT_TTL)),
+                  "Line": seed.get("line", PUBLISHED_LINE)}
+        record = self.create_record(zone, params, record_id=seed.get("id"), everywhere=True,
+                                    status=status, remark=remark)
         unlisted = seed.get("unlisted", 0)
         if not isinstance(unlisted, int) or unlisted < 0:
             raise ValueError("unlisted must be a non-negative integer")

@@ -25,7 +25,7 @@ alidns_control() {
 }
 
 # alidns_reset [JSON]: clear the mock; JSON may seed records:
-# {"records": [{"name", "type", "value", "ttl"?, "unlisted"?}]}.
+# {"records": [{"name", "type", "value", "ttl"?, "line"?, "remark"?, "status"?, "unlisted"?}]}.
 alidns_reset() {
     alidns_control POST reset "${1:-}" >/dev/null
 }
@@ -87,7 +87,8 @@ alidns_begin() {
     alidns_reset "${1:-}"
     local variable
     for variable in ALICLOUD_ACCESS_KEY ALICLOUD_SECRET_KEY ALICLOUD_SECURITY_TOKEN Ali_Key Ali_Secret \
-        ALIBABA_CLOUD_CREDENTIALS_FILE ALIBABA_CLOUD_CONFIG_FILE ALIBABA_CLOUD_PROFILE DNS01_CONFIG DNS01_ZONE; do
+        ALIBABA_CLOUD_CREDENTIALS_FILE ALIBABA_CLOUD_CONFIG_FILE ALIBABA_CLOUD_PROFILE \
+        ALIBABA_CLOUD_DNS_SIGNATURE_VERSION DNS01_CONFIG DNS01_ZONE; do
         unset "$variable"
     done
     alidns_use_key "$ALIDNS_TEST_KEY_ID" "$ALIDNS_TEST_KEY_SECRET"

@@ -2,8 +2,10 @@
 """Strict mock of the Alibaba Cloud DNS (alidns) RPC API 2015-01-09 over HTTPS.
 
 The API is served at / (GET with the parameters in the query, or POST with
-them in the query and an application/x-www-form-urlencoded body); see
-alidns_api.py for the checks and actions. Record changes are applied to real
+them in the query and an application/x-www-form-urlencoded body). Requests
+are signed with version 1.0 in the parameters or with version 3 in the
+Authorization and x-acs-* headers. See alidns_api.py for the checks and
+actions. Record changes are applied to real
 authoritative servers by RFC 2136 update (mock_dns.py). Faults are those of
 mock_faults.py, with two differences: "path" is a regular expression
 searched in "/" + Action (for example "AddDomainRecord$"), and "code" is an
@@ -13,10 +15,11 @@ Control API under /_mock/ (no authentication, JSON bodies):
   POST /_mock/reset     clear records (store and DNS), faults, config, used
                         nonces and the request log; optional body
                         {"records": [SEED, ...]}, SEED = {"name", "type",
-                        "value", "ttl"?, "id"?, "unlisted"?}, the zone found
-                        by longest suffix; "unlisted": N hides the record
-                        from the next N listings, like an API whose reads lag
-                        behind its writes
+                        "value", "ttl"?, "line"?, "remark"?, "status"?,
+                        "id"?, "unlisted"?}, the zone found by longest
+                        suffix; "unlisted": N hides the record from the next
+                        N listings, like an API whose reads lag behind its
+                        writes
   POST /_mock/fault     add a fault object or a list of them
   GET  /_mock/fault     list active faults with their remaining counts
   POST /_mock/config    {"ns2_delay": SECONDS, "page_size": N|null,
@@ -25,6 +28,7 @@ Control API under /_mock/ (no authentication, JSON bodies):
                         the config
   GET  /_mock/requests  every API request: method, action, params (secrets
                         redacted), credential, status, code, request_id,
+                        signature ("HMAC-SHA1" or "ACS3-HMAC-SHA256"),
                         signature_valid, secret_in_request, fault; filters
                         ?action=NAME&method=GET
   GET  /_mock/records   every stored record (alidns fields plus Name)
@@ -256,8 +260,11 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
     # -- alidns API ---------------------------------------------------------
 
     def parse_params(self, url, body):
-        """Merge query and form body; every parameter may appear once."""
-        pairs = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
+        """Merge query and form body; every parameter may appear once.
+
+        Returns (all parameters, the query's parameters)."""
+        query_pairs = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
+        pairs = list(query_pairs)
         content_type = self.headers.get("Content-Type", "")
         if body and self.command == "POST":
             if not content_type.startswith("application/x-www-form-urlencoded"):
@@ -270,26 +277,28 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             if name in params:
                 raise ApiError(400, "InvalidParameter", "The parameter %s is given twice." % name)
             params[name] = value
-        return params
+        return params, dict(query_pairs)
 
     def handle_api(self, url, body):
         api = self.state.api
         entry = {"time": time.time(), "method": self.command, "path": url.path, "action": None,
-                 "params": {}, "credential": None, "signature_valid": False, "status": None,
-                 "code": None, "request_id": None, "fault": None,
+                 "params": {}, "credential": None, "signature": None, "signature_valid": False,
+                 "status": None, "code": None, "request_id": None, "fault": None,
                  "secret_in_request": self.request_leaks_secret(url, body)}
         self.last_status = None
         self.last_request_id = None
         try:
             try:
-                params = self.parse_params(url, body)
+                params, query = self.parse_params(url, body)
             except ApiError as error:
                 self.send_api_response(entry, error.status, error_body(error.code, error.message))
                 return
-            entry["action"] = params.get("Action")
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            request = Request(self.command, params, self.client_address[0], headers, body, query)
+            entry["action"] = request.action or None
             entry["params"] = {name: api.redact(value) for name, value in params.items()}
 
-            fault = self.state.faults.take(self.command, "/" + (params.get("Action") or ""))
+            fault = self.state.faults.take(self.command, "/" + request.action)
             if fault is not None:
                 entry["fault"] = fault.kind
                 if ACTIONS[fault.kind](self, fault):
@@ -304,11 +313,11 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
                     "InvalidAction.NotFound",
                     "Specified api is not found, please check your url and method."))
                 return
-            if (params.get("Format") or "").upper() != "JSON":
+            # Version 3 responses are JSON without a Format parameter.
+            if not request.is_v3 and (params.get("Format") or "").upper() != "JSON":
                 self.send_xml_error(entry)
                 return
-            status, payload = api.handle(Request(self.command, params, self.client_address[0]),
-                                         entry)
+            status, payload = api.handle(request, entry)
             self.send_api_response(entry, status, payload)
         finally:
             self.state.record_request(entry)
@@ -334,7 +343,9 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
     def request_leaks_secret(self, url, body):
         """True when an AccessKey secret appears anywhere in the request.
 
-        An STS token is expected in SecurityToken, so it counts only elsewhere.
+        An STS token is expected in SecurityToken (signature version 1.0) or
+        the x-acs-security-token header (version 3), so it counts only
+        elsewhere.
         """
         api = self.state.api
         token_free_query = "&".join(
@@ -344,7 +355,8 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             if not pair.startswith("SecurityToken="))
         places = [url.path, urllib.parse.unquote(token_free_query),
                   urllib.parse.unquote(token_free_body)]
-        places += [value for _, value in self.headers.items()]
+        places += [value for name, value in self.headers.items()
+                   if name.lower() != "x-acs-security-token"]
         return any(api.contains_secret(text) for text in places)
 
     # -- control API --------------------------------------------------------

@@ -12,6 +12,7 @@ Control API under /_mock/ (no authentication, JSON bodies):
                         "zone_id"?}, zone chosen by longest suffix if absent
   POST /_mock/fault     add a fault object or a list of them
   GET  /_mock/fault     list active faults with their remaining counts
+  DELETE /_mock/fault   remove every fault, keep records and config
   POST /_mock/config    {"ns2_delay": SECONDS, "page_size": N|null,
                          "spaced_json": BOOL}; GET returns the config
   GET  /_mock/requests  every API request: method, path, query, params,
@@ -289,6 +290,7 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             ("POST", "reset"): self.control_reset,
             ("POST", "fault"): self.control_add_fault,
             ("GET", "fault"): lambda _: self.state.faults.describe(),
+            ("DELETE", "fault"): self.control_clear_faults,
             ("POST", "config"): self.control_config,
             ("GET", "config"): lambda _: self.state.config(),
             ("GET", "requests"): lambda _: self.control_requests(url),
@@ -343,6 +345,11 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
         state.api.reset(seeds)
         LOG.info("reset with %d seed records", len(seeds))
         return {"records": state.api.all_records()}
+
+    def control_clear_faults(self, _payload):
+        self.state.faults.clear()
+        LOG.info("faults cleared")
+        return []
 
     def control_add_fault(self, payload):
         self.state.faults.add(payload)

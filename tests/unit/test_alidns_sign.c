@@ -8,6 +8,12 @@
  *  - TV4: percent-encoding cases derived from RFC 3986 section 2.3,
  *  - TV5: AddDomainRecord with a value that needs encoding, derived with
  *    Python's hmac module and cross-checked with openssl dgst.
+ * and of signature version 3 (ACS3-HMAC-SHA256):
+ *  - TV3: ECS RunInstances, the fixed-parameter example published in Alibaba
+ *    Cloud's "V3 request body and signature" documentation,
+ *  - TV6: alidns DeleteDomainRecord, and AddDomainRecord with the STS
+ *    headers, derived from that documentation and cross-checked with
+ *    openssl dgst.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -298,6 +304,183 @@ test_tv5_sts_canonical_order(void **state)
 	free(canonical);
 }
 
+/* The SHA-256 of an empty body, the x-acs-content-sha256 of requests without one. */
+#define EMPTY_BODY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static const struct alidns_param tv3_query[] = {
+	{ "RegionId", "cn-shanghai" },
+	{ "ImageId", "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd" },
+};
+
+/* In another order than the canonical one, which sorts them. */
+static const struct alidns_header tv3_headers[] = {
+	{ "x-acs-version", "2014-05-26" },
+	{ "host", "ecs.cn-shanghai.aliyuncs.com" },
+	{ "x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d" },
+	{ "x-acs-action", "RunInstances" },
+	{ "x-acs-date", "2023-10-26T10:22:32Z" },
+	{ "x-acs-content-sha256", EMPTY_BODY_SHA256 },
+};
+
+static const struct alidns_param tv6_delete_query[] = { { "RecordId", "1234567890" } };
+
+static const struct alidns_header tv6_delete_headers[] = {
+	{ "host", "alidns.aliyuncs.com" },
+	{ "x-acs-action", "DeleteDomainRecord" },
+	{ "x-acs-content-sha256", EMPTY_BODY_SHA256 },
+	{ "x-acs-date", "2024-01-02T03:04:05Z" },
+	{ "x-acs-signature-nonce", "0123456789abcdef0123456789abcdef" },
+	{ "x-acs-version", "2015-01-09" },
+};
+
+static const struct alidns_param tv6_add_query[] = {
+	{ "DomainName", "example.com" },
+	{ "RR", "_acme-challenge" },
+	{ "TTL", "600" },
+	{ "Type", "TXT" },
+	{ "Value", "a b*c~d" },
+};
+
+static const struct alidns_header tv6_add_headers[] = {
+	{ "host", "alidns.aliyuncs.com" },
+	{ "x-acs-accesskey-id", "testid" },
+	{ "x-acs-action", "AddDomainRecord" },
+	{ "x-acs-content-sha256", EMPTY_BODY_SHA256 },
+	{ "x-acs-date", "2024-01-02T03:04:05Z" },
+	{ "x-acs-security-token", "tok" },
+	{ "x-acs-signature-nonce", "0123456789abcdef0123456789abcdef" },
+	{ "x-acs-version", "2015-01-09" },
+};
+
+/* Builds a V3 canonical request and checks its signed headers, its SHA-256 and the signature. */
+static void
+check_v3(const struct alidns_param *query, size_t query_count, const struct alidns_header *headers,
+    size_t header_count, const char *secret, const char *signed_headers, const char *hashed, const char *signature)
+{
+	char computed[ALIDNS_SHA256_HEX_SIZE];
+	char digest[ALIDNS_SHA256_HEX_SIZE];
+	struct err e = { ST_OK, "" };
+	char *canonical = NULL;
+	char *names = NULL;
+
+	assert_int_equal(alidns_v3_canonical_request("POST", query, query_count, headers, header_count,
+	    EMPTY_BODY_SHA256, &canonical, &names, &e), ST_OK);
+	assert_string_equal(names, signed_headers);
+	if (hashed != NULL) {
+		alidns_sha256_hex(canonical, strlen(canonical), digest);
+		assert_string_equal(digest, hashed);
+	}
+	assert_int_equal(alidns_sign_v3(canonical, secret, computed, &e), ST_OK);
+	assert_string_equal(computed, signature);
+	free(canonical);
+	free(names);
+}
+
+static void
+test_empty_body_sha256(void **state)
+{
+	char digest[ALIDNS_SHA256_HEX_SIZE];
+
+	(void)state;
+	alidns_sha256_hex("", 0, digest);
+	assert_string_equal(digest, EMPTY_BODY_SHA256);
+}
+
+static void
+test_tv3_canonical_request(void **state)
+{
+	struct err e = { ST_OK, "" };
+	char *canonical = NULL;
+	char *names = NULL;
+
+	(void)state;
+	assert_int_equal(alidns_v3_canonical_request("POST", tv3_query, COUNT(tv3_query), tv3_headers,
+	    COUNT(tv3_headers), EMPTY_BODY_SHA256, &canonical, &names, &e), ST_OK);
+	assert_string_equal(canonical,
+	    "POST\n"
+	    "/\n"
+	    "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+	    "host:ecs.cn-shanghai.aliyuncs.com\n"
+	    "x-acs-action:RunInstances\n"
+	    "x-acs-content-sha256:" EMPTY_BODY_SHA256 "\n"
+	    "x-acs-date:2023-10-26T10:22:32Z\n"
+	    "x-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\n"
+	    "x-acs-version:2014-05-26\n"
+	    "\n"
+	    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
+	    EMPTY_BODY_SHA256);
+	free(canonical);
+	free(names);
+}
+
+static void
+test_tv3_signature(void **state)
+{
+	(void)state;
+	check_v3(tv3_query, COUNT(tv3_query), tv3_headers, COUNT(tv3_headers), "YourAccessKeySecret",
+	    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version",
+	    "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259",
+	    "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+}
+
+static void
+test_tv6_delete_signature(void **state)
+{
+	(void)state;
+	check_v3(tv6_delete_query, COUNT(tv6_delete_query), tv6_delete_headers, COUNT(tv6_delete_headers),
+	    "testsecret", "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version",
+	    "42e4592934908285598113df3a3cda87811ad58e8f1f84231ab837153f33a3aa",
+	    "2faf90f770f4b180cecf940f98c2b56eb7e7a72f109301cfcc9d3170b9209f9d");
+}
+
+static void
+test_tv6_add_sts_signature(void **state)
+{
+	(void)state;
+	check_v3(tv6_add_query, COUNT(tv6_add_query), tv6_add_headers, COUNT(tv6_add_headers), "testsecret",
+	    "host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;"
+	    "x-acs-signature-nonce;x-acs-version",
+	    NULL, "6cb8c30e3bc1045939062ab8d6945cc516a76f214688f9d91e86b05a71f91c73");
+}
+
+/* Header values are trimmed; an empty query gives an empty line. */
+static void
+test_v3_trimmed_values_empty_query(void **state)
+{
+	static const struct alidns_header headers[] = { { "x-acs-action", "  DescribeDomains\t" }, { "host", "h" } };
+	struct err e = { ST_OK, "" };
+	char *canonical = NULL;
+	char *names = NULL;
+
+	(void)state;
+	assert_int_equal(alidns_v3_canonical_request("POST", NULL, 0, headers, COUNT(headers), EMPTY_BODY_SHA256,
+	    &canonical, &names, &e), ST_OK);
+	assert_string_equal(canonical,
+	    "POST\n/\n\nhost:h\nx-acs-action:DescribeDomains\n\nhost;x-acs-action\n" EMPTY_BODY_SHA256);
+	free(canonical);
+	free(names);
+}
+
+static void
+test_v3_bad_header_names_rejected(void **state)
+{
+	static const struct alidns_header uppercase[] = { { "Host", "h" } };
+	static const struct alidns_header twice[] = { { "host", "a" }, { "x-acs-date", "d" }, { "host", "b" } };
+	struct err e = { ST_OK, "" };
+	char *canonical = NULL;
+	char *names = NULL;
+
+	(void)state;
+	assert_int_equal(alidns_v3_canonical_request("POST", NULL, 0, uppercase, COUNT(uppercase), EMPTY_BODY_SHA256,
+	    &canonical, &names, &e), ST_USAGE);
+	assert_non_null(strstr(e.msg, "Host"));
+	assert_null(canonical);
+	assert_int_equal(alidns_v3_canonical_request("POST", NULL, 0, twice, COUNT(twice), EMPTY_BODY_SHA256,
+	    &canonical, &names, &e), ST_USAGE);
+	assert_non_null(strstr(e.msg, "given twice"));
+	assert_null(names);
+}
+
 static void
 test_duplicate_param_rejected(void **state)
 {
@@ -356,6 +539,13 @@ main(void)
 		cmocka_unit_test(test_tv5_signature_post),
 		cmocka_unit_test(test_tv5_signature_sts),
 		cmocka_unit_test(test_tv5_sts_canonical_order),
+		cmocka_unit_test(test_empty_body_sha256),
+		cmocka_unit_test(test_tv3_canonical_request),
+		cmocka_unit_test(test_tv3_signature),
+		cmocka_unit_test(test_tv6_delete_signature),
+		cmocka_unit_test(test_tv6_add_sts_signature),
+		cmocka_unit_test(test_v3_trimmed_values_empty_query),
+		cmocka_unit_test(test_v3_bad_header_names_rejected),
 		cmocka_unit_test(test_duplicate_param_rejected),
 		cmocka_unit_test(test_timestamp_utc_format),
 		cmocka_unit_test(test_nonce_random_128_bits),

@@ -1,0 +1,108 @@
+# shellcheck shell=bash
+# One wait per certbot run, and few API calls: counted, never timed.
+# The hooks run under tests/rig/fake_client.py, one process per ACME run.
+# Conventions: tests/lib.sh.
+
+V1=eZTBTTW8pQr17Zg1RE3To6dRyL0VxQ1fL00ztCWkJ54
+V2=MPeP-mZLHmq8WH1YyQoRl9X2If-B2jRceEI3LBxU5BU
+
+# step HOOK DOMAIN VALUE REMAINING: one fake_client step with the Cloudflare provider.
+step() {
+    printf '{"hook": "%s", "domain": "%s", "value": "%s", "remaining": %d, "command": "%s --provider cloudflare -v"}' \
+        "$1" "$2" "$3" "$4" "$DNS01_BIN/dns01-$1"
+}
+
+run_client() {
+    local result=$1 IFS=,
+    shift
+    "$LIB_PYTHON" "$LIB_REPO/tests/rig/fake_client.py" "[$*]" "$result" 2>/dev/null
+}
+
+statuses() {
+    json_query '" ".join(str(r["status"]) for r in data)' <"$1"
+}
+
+# stderr of hook step N (from 0) of a result file.
+step_log() {
+    json_query "data[$2]['stderr']" <"$1"
+}
+
+# C15: 8 names, R=7..0: the first seven write and return, the last waits once for all eight.
+test_last_challenge_waits_for_all() {
+    require_hooks
+    use_cloudflare_token
+    local steps=() i value
+    for i in 1 2 3 4 5 6 7 8; do
+        value=$(printf 'value%02dxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' "$i")
+        steps+=("$(step auth "a$i.example.test" "$value" $((8 - i)))")
+    done
+    mock_config '{"ns2_delay": 1}'
+    run_client "$TEST_TMPDIR/auth.json" "${steps[@]}"
+    assert_eq "0 0 0 0 0 0 0 0" "$(statuses "$TEST_TMPDIR/auth.json")" "auth exit statuses"
+    for i in 0 1 2 3 4 5 6; do
+        assert_contains "$(step_log "$TEST_TMPDIR/auth.json" "$i")" "the last one waits" "auth $i log"
+        assert_not_contains "$(step_log "$TEST_TMPDIR/auth.json" "$i")" "every nameserver serves" "auth $i log"
+        assert_eq 0 "$(step_log "$TEST_TMPDIR/auth.json" "$i" | grep -c 'ns[12].example.test serves' || true)" \
+            "nameserver checks by auth $i"
+    done
+    local last
+    last=$(step_log "$TEST_TMPDIR/auth.json" 7)
+    assert_contains "$last" "waiting for the 8 records of this run" "last auth log"
+    assert_contains "$last" "every nameserver serves the records" "last auth log"
+    # Each record is confirmed once on each of the two nameservers.
+    assert_eq 16 "$(grep -c 'ns[12].example.test serves' <<<"$last")" "confirmations"
+    local rounds queries
+    rounds=$(sed -nE 's/.*\(([0-9]+) rounds?, ([0-9]+) queries\).*/\1/p' <<<"$last")
+    queries=$(sed -nE 's/.*\(([0-9]+) rounds?, ([0-9]+) queries\).*/\2/p' <<<"$last")
+    [[ -n $rounds && -n $queries ]] || fail "no query count in the last auth log: $last"
+    # Round one asks all 16 record and nameserver pairs; later rounds ask only ns2 for the records it still lacks.
+    ((queries >= 16 && queries <= 16 + 8 * (rounds - 1))) ||
+        fail "DNS queries: $queries over $rounds rounds, expected 16 to $((16 + 8 * (rounds - 1)))"
+    for i in 1 2 3 4 5 6 7 8; do
+        assert_eq "$(printf 'value%02dxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' "$i")" "$(dns_txt ns2 "_acme-challenge.a$i.example.test")" \
+            "TXT of a$i on ns2"
+    done
+}
+
+# Without CERTBOT_REMAINING_CHALLENGES (other callers), every call waits for its own record.
+test_without_remaining_each_call_waits() {
+    require_hooks
+    use_cloudflare_token
+    assert_exit 0 env -u CERTBOT_REMAINING_CHALLENGES CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 \
+        "$DNS01_BIN/dns01-auth" --provider cloudflare
+    assert_contains "$(cat "$LAST_STDERR")" "every nameserver serves the record" "log"
+}
+
+# API calls: zone lookup once, then cached; the record id goes to cleanup, so cleanup makes one call.
+test_api_calls_counted() {
+    require_hooks
+    use_cloudflare_token
+    run_client "$TEST_TMPDIR/first.json" "$(step auth example.test "$V1" 1)" "$(step auth example.test "$V2" 0)"
+    assert_eq "0 0" "$(statuses "$TEST_TMPDIR/first.json")" "first run auth"
+    assert_eq 1 "$(mock_count GET '/zones$')" "zone lookups of the first run"
+    assert_eq 5 "$(mock_count '*' '.')" "API calls of the first run's two auths"
+    run_client "$TEST_TMPDIR/cleanup.json" "$(step cleanup example.test "$V1" 1)" "$(step cleanup example.test "$V2" 0)"
+    assert_eq "0 0" "$(statuses "$TEST_TMPDIR/cleanup.json")" "cleanups"
+    assert_eq 7 "$(mock_count '*' '.')" "API calls after one call per cleanup"
+
+    # A renewal days later finds the zone in the cache: two calls per auth, one per cleanup.
+    run_client "$TEST_TMPDIR/renewal.json" "$(step auth example.test "$V1" 0)" "$(step cleanup example.test "$V1" 0)"
+    assert_eq "0 0" "$(statuses "$TEST_TMPDIR/renewal.json")" "renewal"
+    assert_eq 10 "$(mock_count '*' '.')" "API calls after the renewal"
+    assert_eq 1 "$(mock_count GET '/zones$')" "zone lookups in total"
+}
+
+# A cached zone that no longer exists is looked up again.
+test_stale_zone_cache_refreshed() {
+    require_hooks
+    use_cloudflare_token
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_auth
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
+    local cache
+    cache=$(ls "$DNS01_STATE_DIR"/zones/*.json)
+    sed -i 's/"zone_id": *"[0-9a-f]*"/"zone_id":"0123456789abcdef0123456789abcdef"/' "$cache"
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_auth
+    assert_contains "$(cat "$LAST_STDERR")" "no longer exists" "log"
+    assert_eq "$V2" "$(dns_txt ns2 _acme-challenge.example.test)" "TXT on ns2"
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_cleanup
+}
