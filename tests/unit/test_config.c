@@ -444,7 +444,7 @@ static void
 no_ipv6_settings(void **state)
 {
 	static const char *const true_values[] = { "1", "yes", "TRUE", "On" };
-	static const char *const false_values[] = { "0", "no", "false", "maybe" };
+	static const char *const false_values[] = { "0", "no", "false", "Off" };
 	struct fixture *f = *state;
 	size_t i;
 
@@ -460,6 +460,9 @@ no_ipv6_settings(void **state)
 		assert_int_equal(load(f, "--provider", "x", NULL), ST_OK);
 		assert_int_equal(f->cfg.use_ipv6, 1);
 	}
+	setenv("DNS01_NO_IPV6", "maybe", 1);
+	assert_int_equal(load(f, "--provider", "x", NULL), ST_USAGE);
+	assert_non_null(strstr(f->e.msg, "'maybe'"));
 	unsetenv("DNS01_NO_IPV6");
 	write_file(f->conf, "no-ipv6 = yes\n", 0600);
 	assert_int_equal(load(f, "--provider", "x", NULL), ST_OK);

@@ -165,7 +165,7 @@ open_rejects_file(void **state)
 	fd = open(state_dir, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(state_open(state_dir, &e), ST_SYSTEM);
+	assert_int_equal(state_open(state_dir, &e), ST_USAGE);
 	assert_non_null(strstr(e.msg, "not a directory"));
 }
 
