@@ -4,6 +4,8 @@
 #   make check      install test dependencies (Debian), then run every test,
 #                   also under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make demo       issue a certificate from a local test CA through certbot
+#   make bench      compare with certbot-dns-cloudflare and lego on the local
+#                   rig, and measure the hooks' overhead (see BENCHMARKS.md)
 #   make install    install to $(DESTDIR)$(PREFIX)
 
 PREFIX ?= /usr/local
@@ -82,6 +84,9 @@ check: deps
 
 demo: deps
 	tests/demo.sh
+
+bench: deps
+	bench/run.sh
 
 # Installed files: the programs, their man pages, the acme.sh DNS API file
 # and the examples. DESTDIR is prepended to every path, for staged installs.

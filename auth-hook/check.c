@@ -16,7 +16,7 @@
 #define CHECK_QUERY_TIMEOUT 2.0
 #define CHECK_QUERY_TRIES 2
 
-/* Queries the zone's SOA at every address of every nameserver; prints each and returns how many answered. */
+/* Queries the zone's SOA at every address of every nameserver, prints the results and returns how many nameservers responded. */
 static int
 check_nameservers(struct challenge *c, const char *zone, int *total)
 {

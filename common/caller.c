@@ -299,14 +299,20 @@ caller_plan_parse(char *const *args, int count, caller_env_fn env, struct caller
 	return st;
 }
 
-/* Sets the input of step and runs it. */
+/*
+ * Sets the input of step and runs it. remaining, when not negative, replaces
+ * CERTBOT_REMAINING_CHALLENGES: auth_run then leaves the wait for
+ * propagation to the step with 0, which waits for every record of the run.
+ */
 static enum status
-run_step(struct challenge *c, const struct caller_step *step, caller_step_fn fn, struct err *e)
+run_step(struct challenge *c, const struct caller_step *step, long remaining, caller_step_fn fn, struct err *e)
 {
 	enum status st = challenge_set_input(c, step->domain, step->value, e);
 
 	if (st != ST_OK)
 		return st;
+	if (remaining >= 0)
+		c->cfg.remaining = remaining;
 	return fn(c, e);
 }
 
@@ -323,7 +329,7 @@ undo_auth_steps(struct challenge *c, const struct caller_plan *plan, size_t coun
 	for (i = 0; i < count; i++) {
 		struct err e2 = { ST_OK, "" };
 
-		if (run_step(c, &plan->steps[i], cleanup, &e2) != ST_OK)
+		if (run_step(c, &plan->steps[i], -1, cleanup, &e2) != ST_OK)
 			log_error("%s: %s", plan->steps[i].domain, e2.msg);
 	}
 }
@@ -357,9 +363,12 @@ caller_plan_run(struct challenge *c, const struct caller_plan *plan, caller_step
 	for (i = 0; i < plan->step_count; i++) {
 		const struct caller_step *step = &plan->steps[i];
 		struct err step_err = { ST_OK, "" };
+		long remaining;
 		enum status st;
 
-		st = run_step(c, step, step->kind == HOOK_AUTH ? auth : cleanup, &step_err);
+		/* A chained deploy_challenge waits once, in its last step, like a certbot run. */
+		remaining = step->kind == HOOK_AUTH && plan->step_count > 1 ? (long)(plan->step_count - 1 - i) : -1;
+		st = run_step(c, step, remaining, step->kind == HOOK_AUTH ? auth : cleanup, &step_err);
 		if (st == ST_OK)
 			continue;
 		if (step->kind == HOOK_AUTH) {

@@ -80,9 +80,12 @@ enum status caller_plan_parse(char *const *args, int count, caller_env_fn env, s
 /*
  * Runs the plan on c: sets each step's input with challenge_set_input, then
  * calls auth or cleanup. A certbot plan reads the input from the options or
- * CERTBOT_* and runs the step of c->cfg.kind. When an auth step fails, the
- * steps before it in the same call are cleaned up again, because dehydrated
- * exits on a failed deploy_challenge without calling clean_challenge.
+ * CERTBOT_* and runs the step of c->cfg.kind. Several auth steps count down
+ * c->cfg.remaining as certbot's CERTBOT_REMAINING_CHALLENGES does, so only
+ * the last one waits for propagation, for all of them. When an auth step
+ * fails, the steps before it in the same call are cleaned up again, because
+ * dehydrated exits on a failed deploy_challenge without calling
+ * clean_challenge.
  * Cleanup steps all run, and the first failure is returned. An ignored plan
  * returns ST_OK; a declined one returns a status that exits 1.
  */

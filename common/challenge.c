@@ -117,6 +117,8 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 		return st;
 	log_debug("zone %s (id %s) holds %s", zone->name, zone->id, c->fqdn);
 	c->zone_cached = 0;
-	state_zone_save(c->cfg.state_dir, c->provider->name, c->fqdn, zone->id, zone->name, NULL);
+	/* A zone named with --zone needs no lookup, so there is nothing worth remembering for runs without it. */
+	if (c->cfg.zone[0] == '\0')
+		state_zone_save(c->cfg.state_dir, c->provider->name, c->fqdn, zone->id, zone->name, NULL);
 	return ST_OK;
 }

@@ -35,7 +35,7 @@ cname_explain_conflict(const char *fqdn, const char *target, struct err *e)
 	    fqdn, shown);
 }
 
-/* Writes the record in zone-file form plus the provider's own fields, for a message that says how to restore it by hand. */
+/* Writes the record in zone-file form plus the provider's own fields, for the message that explains how to restore it by hand. */
 static void
 describe_record(const struct dns_record *rec, char *buf, size_t size)
 {

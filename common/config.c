@@ -134,8 +134,8 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	    "  --no-ipv6                  do not query nameservers over IPv6 (DNS01_NO_IPV6=1)\n"
 	    "  --propagation-timeout SEC  how long to wait for every nameserver to serve the\n"
 	    "                             record (DNS01_PROPAGATION_TIMEOUT; default 300)\n"
-	    "  --poll-interval SEC        longest pause between checks; checks start at 0.1 s\n"
-	    "                             and back off to this (DNS01_POLL_INTERVAL; default 2)\n"
+	    "  --poll-interval SEC        longest pause between checks; pauses start at 0.1 s\n"
+	    "                             and grow slowly to this (DNS01_POLL_INTERVAL; default 2)\n"
 	    );
 	if (kind == HOOK_AUTH)
 		fprintf(f, "%s",

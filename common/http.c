@@ -331,7 +331,7 @@ http_send(struct http_client *client, const struct http_request *req, struct htt
 		log_debug("HTTP %ld (%zu bytes)", resp->status, resp->body_len);
 	}
 out:
-	/* Clear the list from the handle and wipe it before freeing it: it holds credentials. */
+	/* Clear the list from the handle and wipe it before freeing it: it contains credentials. */
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	for (struct curl_slist *item = headers; item != NULL; item = item->next)
 		OPENSSL_cleanse(item->data, strlen(item->data));

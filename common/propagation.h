@@ -21,7 +21,7 @@ struct propagation_item {
  * recursion, all at once, until each nameserver serves its item's value: at
  * least one address answers authoritatively with it and no answering address
  * lacks it. Addresses that never answer do not block success. Pauses start
- * at 0.1 s and grow to max_interval. Returns ST_TIMEOUT naming the
+ * at 0.1 s and grow by 0.02 s per second of waiting, up to max_interval. Returns ST_TIMEOUT naming the
  * nameservers that did not serve the value within timeout seconds.
  */
 enum status propagation_wait(const struct propagation_item *items, size_t count, double timeout, double max_interval,

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,8 @@ secret_free(char *s)
 	if (s == NULL)
 		return;
 	log_forget_secret(s);
-	OPENSSL_cleanse(s, strlen(s));
+	/* The whole block, not strlen(s): a parsed file (ini_parse) has NUL bytes after every line. */
+	OPENSSL_cleanse(s, malloc_usable_size(s));
 	free(s);
 }
 

@@ -36,7 +36,11 @@ enum status secret_check_header_safe(const char *value, const char *what, struct
 /* Removes leading and trailing whitespace in place; returns s. */
 char *secret_trim(char *s);
 
-/* Overwrites and frees a string from these functions; NULL is ignored. */
+/*
+ * Overwrites and frees a string from these functions (or any heap string):
+ * the whole allocated block, so text cut with NUL bytes is wiped too. NULL
+ * is ignored.
+ */
 void secret_free(char *s);
 
 /* Stops this process from writing core dumps or being traced by other users. */

@@ -88,17 +88,13 @@ load_credentials_file(struct cloudflare *cf, const char *path, struct err *e)
 {
 	struct ini_credentials ic = { cf, path };
 	char *text = NULL;
-	size_t len;
 	enum status st;
 
 	st = secret_read_file(path, 1, &text, e);
 	if (st != ST_OK)
 		return err_prefix(e, "credentials file");
-	/* ini_parse cuts the text into lines with NUL bytes, so secret_free would wipe only the first line. */
-	len = strlen(text);
 	st = ini_parse(text, path, read_ini_key, &ic, e);
-	OPENSSL_cleanse(text, len);
-	free(text);
+	secret_free(text);
 	if (st != ST_OK)
 		return st;
 	if (cf->token != NULL && (cf->email != NULL || cf->api_key != NULL))
@@ -174,7 +170,7 @@ cloudflare_open(const struct config *cfg, void **state, struct err *e)
 	    (cf->email != NULL && (st = secret_check_header_safe(cf->email, "the Cloudflare account email", e)) != ST_OK) ||
 	    (cf->api_key != NULL && (st = secret_check_header_safe(cf->api_key, "the Cloudflare Global API Key", e)) != ST_OK))
 		goto fail;
-	/* A server that echoes a credential back must not get it printed; secret_free forgets them again. */
+	/* A server that echoes a credential back must not get it printed. secret_free stops hiding them. */
 	log_hide_secret(cf->token);
 	log_hide_secret(cf->api_key);
 
@@ -396,8 +392,12 @@ cloudflare_find_zone(void *state, const char *fqdn, struct zone *zone, struct er
 			return st;
 	}
 	if (denied.status != ST_OK) {
-		*e = denied;
-		return err_prefix(e, "no zone found for %s, and a lookup was denied: if the token may not list zones, pass --zone-id", fqdn);
+		char reason[ERR_MSG_MAX];
+
+		memcpy(reason, denied.msg, sizeof(reason));
+		return err_set(e, denied.status,
+		    "no zone found for %s because Cloudflare denied the lookup. If the token may not list zones, pass --zone-id. The last answer was: %s",
+		    fqdn, reason);
 	}
 	return err_set(e, ST_NOT_FOUND,
 	    "no zone in this Cloudflare account contains %s; check that the domain is on this account, or pass --zone-id",
@@ -468,7 +468,7 @@ find_txt_id(struct cloudflare *cf, const struct zone *zone, const char *fqdn, co
 }
 
 /*
- * Called when a create request got no usable answer (the connection broke,
+ * Called when a create request got no usable response (the connection broke,
  * the body was cut, every retry failed): the API may still have created the
  * record. Lists the name, and when a TXT record with this value is there now
  * (the caller listed none before creating), returns ST_EXISTS with its id,
@@ -590,8 +590,8 @@ cloudflare_restore_record(void *state, const struct zone *zone, const struct dns
 	if (st != ST_OK)
 		return st;
 	new_id = json_string_value(json_object_get(json_object_get(root, "result"), "id"));
-	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-		st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no record id", what);
+	if (new_id == NULL || !cf_id_valid(new_id) || strlen(new_id) >= id_size)
+		st = err_set(e, ST_PROTOCOL, "%s: Cloudflare's answer has no valid record id", what);
 	else
 		snprintf(id, id_size, "%s", new_id);
 	json_decref(root);

@@ -69,7 +69,7 @@ explain_error(const struct cf_error *ce, long http_status, const char *what, str
 	case 7000:
 	case 7003:
 		return err_set(e, ST_NOT_FOUND,
-		    "%s: Cloudflare has no such zone (code %ld: %s); check the zone id given with --zone-id or CF_Zone_ID",
+		    "%s: Cloudflare has no such zone (code %ld: %s); check the zone id given with --zone-id, CLOUDFLARE_ZONE_ID or CF_Zone_ID",
 		    what, ce->code, ce->message);
 	case 81044:
 		return err_set(e, ST_NOT_FOUND, "%s: the record does not exist (code 81044)", what);

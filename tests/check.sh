@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make check` and CI run it:
 #   1. build warning-free, plain and with AddressSanitizer + UndefinedBehaviorSanitizer;
-#   2. unit tests in both builds;
+#   2. unit tests in both builds, and the fuzzing corpora replayed (tests/fuzz);
 #   3. integration and end-to-end tests (real knot, pebble, certbot, provider
 #      mocks on loopback) against the sanitizer build.
 # Ends with one line "N passed, N failed" over every test case.
@@ -50,6 +50,18 @@ make -j"$jobs" WERROR=1 unit 2>&1 | tee "$log_dir/unit.log"
 count "$log_dir/unit.log"
 make -j"$jobs" WERROR=1 BUILD=build/asan SAN=1 unit 2>&1 | tee "$log_dir/unit-asan.log"
 count "$log_dir/unit-asan.log"
+
+# Builds the libFuzzer targets and replays every committed corpus once, as a regression test.
+fuzz_replay() {
+	if ! make -j"$jobs" fuzz-build >"$log_dir/fuzz-build.log" 2>&1; then
+		echo "fuzz: the targets did not build; see $log_dir/fuzz-build.log"
+		echo "fuzz: 0 passed, 1 failed"
+		return 1
+	fi
+	tests/fuzz/run.sh replay
+}
+fuzz_replay 2>&1 | tee "$log_dir/fuzz.log"
+count "$log_dir/fuzz.log"
 
 DNS01_BIN=$PWD/build/asan/bin tests/run-integration.sh 2>&1 | tee "$log_dir/integration.log"
 count "$log_dir/integration.log"

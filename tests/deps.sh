@@ -14,6 +14,8 @@ PACKAGES=(
     # other ACME clients that the hooks serve, and the tools of the install tests:
     # Debian package build, man page rendering, systemd unit checks
     dehydrated uacme lego util-linux build-essential dpkg-dev debhelper man-db groff-base bsdextrautils systemd
+    # fuzzing (libFuzzer) and the hardening checks: readelf, valgrind, cppcheck
+    libclang-rt-14-dev binutils valgrind cppcheck
 )
 
 # One dpkg-query call for all packages; it lists the known ones even when

@@ -100,11 +100,192 @@ write_count() {
 }
 
 # ---------------------------------------------------------------------------
+# A CA that follows CNAME records into other zones
+#
+# The rig's pebble asks ns2 directly, and knot answers a CNAME into another
+# zone without the records at the target, so that pebble finds no TXT record
+# when the challenge name is delegated. A real CA asks a recursive resolver,
+# which follows the CNAME. For --cname=follow the test therefore starts its
+# own pebble on other ports, whose DNS server is the resolver below.
+
+CHASE_RESOLVER=127.0.0.1:18553
+CHASE_PEBBLE_LISTEN=127.0.0.1:14100
+CHASE_PEBBLE_MANAGEMENT=127.0.0.1:15100
+
+# write_chase_resolver FILE: write a DNS server (Python standard library) that
+# answers each query by asking ns2 without recursion and following CNAME
+# records, at most 8, as a recursive resolver does. Only answer sections are
+# returned. Usage: python3 FILE LISTEN_ADDRESS:PORT UPSTREAM_ADDRESS.
+write_chase_resolver() {
+    cat >"$1" <<'PYTHON'
+import socket, socketserver, struct, sys, threading
+
+UPSTREAM = (sys.argv[2], 53)
+MAX_LINKS = 8
+# RR type numbers (RFC 1035 section 3.2.2) of the types whose rdata holds names.
+TYPE_CNAME = 5
+TYPE_SOA = 6
+TYPE_MX = 15
+NAME_RDATA = (2, TYPE_CNAME, 12)  # NS, CNAME, PTR: the rdata is one name
+
+
+def read_name(message, offset):
+    """Return (lowercase name without the final dot, offset after the name in place)."""
+    labels, end, jumps = [], None, 0
+    while True:
+        length = message[offset]
+        if length & 0xC0 == 0xC0:
+            if end is None:
+                end = offset + 2
+            offset = ((length & 0x3F) << 8) | message[offset + 1]
+            jumps += 1
+            if jumps > 64:
+                raise ValueError("compression loop")
+            continue
+        offset += 1
+        if length == 0:
+            break
+        labels.append(message[offset:offset + length].decode("ascii").lower())
+        offset += length
+    return ".".join(labels), (end if end is not None else offset)
+
+
+def encode_name(name):
+    wire = b"".join(bytes([len(label)]) + label.encode("ascii") for label in name.split(".") if label)
+    return wire + b"\0"
+
+
+def ask(name, qtype):
+    """Send one non-recursive query over TCP; return (rcode, [(name, type, class, ttl, rdata)])."""
+    query = struct.pack("!HHHHHH", 0x4242, 0, 1, 0, 0, 0) + encode_name(name) + struct.pack("!HH", qtype, 1)
+    with socket.create_connection(UPSTREAM, timeout=5) as connection:
+        connection.sendall(struct.pack("!H", len(query)) + query)
+        data = b""
+        while len(data) < 2 or len(data) < 2 + struct.unpack("!H", data[:2])[0]:
+            chunk = connection.recv(65535)
+            if not chunk:
+                raise ConnectionError("upstream closed the connection")
+            data += chunk
+    message = data[2:]
+    flags, qdcount, ancount = struct.unpack("!HHH", message[2:8])
+    offset = 12
+    for _ in range(qdcount):
+        _, offset = read_name(message, offset)
+        offset += 4
+    records = []
+    for _ in range(ancount):
+        owner, offset = read_name(message, offset)
+        rtype, rclass, ttl, length = struct.unpack("!HHIH", message[offset:offset + 10])
+        offset += 10
+        rdata = message[offset:offset + length]
+        # Names in rdata may point into this message, so they are written out again.
+        if rtype in NAME_RDATA:
+            target, _ = read_name(message, offset)
+            rdata = encode_name(target)
+        elif rtype == TYPE_MX:
+            target, _ = read_name(message, offset + 2)
+            rdata = rdata[:2] + encode_name(target)
+        elif rtype == TYPE_SOA:
+            primary, after = read_name(message, offset)
+            mailbox, after = read_name(message, after)
+            rdata = encode_name(primary) + encode_name(mailbox) + message[after:after + 20]
+        offset += length
+        records.append((owner, rtype, rclass, ttl, rdata))
+    return flags & 0xF, records
+
+
+def resolve(query):
+    """Answer a query message: the records of the name and those of each CNAME target after it."""
+    qid, flags = struct.unpack("!HH", query[:4])
+    name, offset = read_name(query, 12)
+    qtype, = struct.unpack("!H", query[offset:offset + 2])
+    question = query[12:offset + 4]
+    answers, current, rcode = [], name, 0
+    for _ in range(MAX_LINKS):
+        rcode, records = ask(current, qtype)
+        answers += [r for r in records if r not in answers]
+        if any(r[0] == current and r[1] == qtype for r in records):
+            break
+        targets = [r for r in records if r[0] == current and r[1] == TYPE_CNAME]
+        if not targets or qtype == TYPE_CNAME:
+            break
+        current, _ = read_name(targets[0][4], 0)
+    body = b"".join(encode_name(owner) + struct.pack("!HHIH", rtype, rclass, ttl, len(rdata)) + rdata
+                    for owner, rtype, rclass, ttl, rdata in answers)
+    # QR set, RD copied from the query, RA set.
+    header = struct.pack("!HHHHHH", qid, 0x8000 | (flags & 0x0100) | 0x0080 | rcode, 1, len(answers), 0, 0)
+    return header + question + body
+
+
+class Udp(socketserver.BaseRequestHandler):
+    def handle(self):
+        data, sock = self.request
+        try:
+            sock.sendto(resolve(data), self.client_address)
+        except (OSError, ValueError, IndexError, struct.error) as error:
+            print("query failed: %s" % error, file=sys.stderr)
+
+
+class Tcp(socketserver.StreamRequestHandler):
+    def handle(self):
+        try:
+            length, = struct.unpack("!H", self.rfile.read(2))
+            response = resolve(self.rfile.read(length))
+            self.wfile.write(struct.pack("!H", len(response)) + response)
+        except (OSError, ValueError, IndexError, struct.error) as error:
+            print("query failed: %s" % error, file=sys.stderr)
+
+
+host, port = sys.argv[1].rsplit(":", 1)
+socketserver.ThreadingUDPServer.allow_reuse_address = True
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+udp = socketserver.ThreadingUDPServer((host, int(port)), Udp)
+tcp = socketserver.ThreadingTCPServer((host, int(port)), Tcp)
+threading.Thread(target=udp.serve_forever, daemon=True).start()
+print("ready", flush=True)
+tcp.serve_forever()
+PYTHON
+}
+
+# start_chasing_ca: start the resolver and a pebble that uses it, both
+# stopped when the test ends, and set CHASE_PEBBLE_DIR_URL.
+start_chasing_ca() {
+    local dir=$TEST_TMPDIR/chasing-ca
+    mkdir -p "$dir"
+    write_chase_resolver "$dir/resolver.py"
+    "$LIB_PYTHON" "$dir/resolver.py" "$CHASE_RESOLVER" "$RIG_NS2" >"$dir/resolver.log" 2>&1 &
+    CHASE_PIDS=$!
+    trap 'kill $CHASE_PIDS 2>/dev/null || true' EXIT
+    wait_until 10 "the CNAME-following resolver" grep -q '^ready' "$dir/resolver.log"
+
+    cat >"$dir/pebble-config.json" <<JSON
+{
+  "pebble": {
+    "listenAddress": "$CHASE_PEBBLE_LISTEN",
+    "managementListenAddress": "$CHASE_PEBBLE_MANAGEMENT",
+    "certificate": "$(dirname "$RIG_CA")/server.pem",
+    "privateKey": "$(dirname "$RIG_CA")/server.key",
+    "httpPort": 5002,
+    "tlsPort": 5001,
+    "ocspResponderURL": "",
+    "externalAccountBindingRequired": false
+  }
+}
+JSON
+    PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 pebble -config "$dir/pebble-config.json" \
+        -dnsserver "$CHASE_RESOLVER" >"$dir/pebble.log" 2>&1 &
+    CHASE_PIDS="$CHASE_PIDS $!"
+    CHASE_PEBBLE_DIR_URL=https://$CHASE_PEBBLE_LISTEN/dir
+    wait_until 30 "the second pebble" curl -fsS --max-time 2 --cacert "$RIG_CA" "$CHASE_PEBBLE_DIR_URL"
+}
+
+# ---------------------------------------------------------------------------
 # certbot
 
 # run_certbot PROVIDER LABEL POLICY DOMAIN...: request one certificate with
 # --cname=POLICY, keeping certbot's state under $TEST_TMPDIR/LABEL. The
-# hooks of every run share DNS01_STATE_DIR.
+# hooks of every run share DNS01_STATE_DIR. ACME_SERVER replaces the rig's
+# pebble.
 run_certbot() {
     local provider=$1 label=$2 policy=$3 domain domain_args=() auth_hook cleanup_hook
     shift 3
@@ -114,7 +295,7 @@ run_certbot() {
     auth_hook="$(printf '%q' "$DNS01_BIN/dns01-auth") --provider $provider --cname=$policy --propagation-timeout 60"
     cleanup_hook="$(printf '%q' "$DNS01_BIN/dns01-cleanup") --provider $provider --cname=$policy"
     REQUESTS_CA_BUNDLE=$RIG_CA /usr/bin/certbot certonly -n --agree-tos \
-        --register-unsafely-without-email --server "$PEBBLE_DIR_URL" \
+        --register-unsafely-without-email --server "${ACME_SERVER:-$PEBBLE_DIR_URL}" \
         --manual --preferred-challenges dns \
         --manual-auth-hook "$auth_hook" --manual-cleanup-hook "$cleanup_hook" \
         --config-dir "$TEST_TMPDIR/$label/config" --work-dir "$TEST_TMPDIR/$label/work" \
@@ -197,8 +378,9 @@ case_follow_issues() {
     seed_cname "$provider" "$FOLLOW_TARGET"
     before=$(cname_fields "$provider")
     id_before=$(cname_id "$provider")
+    start_chasing_ca
 
-    assert_exit 0 run_certbot "$provider" certbot follow example.test '*.example.test'
+    ACME_SERVER=$CHASE_PEBBLE_DIR_URL assert_exit 0 run_certbot "$provider" certbot follow example.test '*.example.test'
     assert_certificate certbot example.test example.test '*.example.test'
     assert_eq "$FOLLOW_TARGET $FOLLOW_TARGET" "$(txt_names_written "$provider" | tr '\n' ' ' | sed 's/ $//')" \
         "TXT records created at the target"

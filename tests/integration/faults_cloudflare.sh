@@ -181,7 +181,7 @@ test_tls_wrong_ca() {
 }
 
 # ---------------------------------------------------------------------------
-# API faults during auth: answers that are wrong
+# API faults during auth: responses that are wrong
 
 test_list_malformed_json() {
     fault_api_case list malformed_json 1 0 1
@@ -245,6 +245,14 @@ test_cname_kept_under_fault() {
     fault_cname_case http500
 }
 
+test_cname_removed_then_restored() {
+    fault_cname_remove_case create http500 5
+}
+
+test_cname_restored_after_timeout() {
+    fault_cname_remove_dns_case
+}
+
 # ---------------------------------------------------------------------------
 # API faults during cleanup and during auth's rollback
 
@@ -302,10 +310,19 @@ test_dns_no_answer_always() {
     fault_dns_case '{"action": "drop", "qtype": "TXT"}' 1
 }
 
-test_dns_truncated_udp_uses_tcp() {
-    fault_dns_case '{"action": "truncate", "qtype": "TXT", "transport": "udp"}' 0
+assert_txt_repeated_over_tcp() {
     (($(dnsfault_count 'q["transport"] == "tcp" and q["qtype"] == "TXT"') > 0)) ||
-        fail "auth never repeated the truncated query over TCP"
+        fail "auth never repeated the truncated TXT query over TCP"
+}
+
+assert_ns_repeated_over_tcp() {
+    (($(dnsfault_count 'q["transport"] == "tcp" and q["qtype"] == "NS"') > 0)) ||
+        fail "auth never repeated the truncated NS query over TCP"
+}
+
+test_dns_truncated_udp_uses_tcp() {
+    FAULT_AFTER_AUTH=assert_txt_repeated_over_tcp
+    fault_dns_case '{"action": "truncate", "qtype": "TXT", "transport": "udp"}' 0
 }
 
 test_dns_nameserver_never_updated() {
@@ -327,5 +344,6 @@ test_dns_resolver_servfail() {
 }
 
 test_dns_resolver_truncated() {
+    FAULT_AFTER_AUTH=assert_ns_repeated_over_tcp
     fault_resolver_case '{"action": "truncate", "transport": "udp"}' 0
 }

@@ -11,7 +11,7 @@
 #   fp_fault OPERATION KIND COUNT [PROCESS]
 #       make the provider's API fail: OPERATION is zone (zone lookup), list
 #       (record listing), create or delete; COUNT is how many requests fail
-#       (-1: all); PROCESS=1 carries the request out before the fault answers.
+#       (-1: all); PROCESS=1 carries the request out before the fault responds.
 #       KIND is one of http500, http502_html, http503, rate_limit_retry_after,
 #       rate_limit_bare, hang, reset, truncate, malformed_json, unknown_error,
 #       success_false, hostile_message, duplicate_results, reorder_results,
@@ -36,7 +36,7 @@ FAULT_VALUE=Zr0uJx7i2kGmHb9fWq3tN6cYvE1sLpA4dR8oXyT5uKw
 FAULT_FOREIGN_VALUE=foreignValueOfAnotherHost-0123456789abcdefgh
 # Zone whose nameservers are ns1, ns2 (knot) and ns3 (tests/mock/dns_fault_server.py).
 FAULT_DNS_ZONE=dnsfault.test
-# Longest log line: the log's 4096-byte buffer plus the program name and level.
+# Maximum length of a log line: the log's 4096-byte buffer plus the program name and level.
 FAULT_MAX_LINE=4200
 # Short waits, so that cases that must fail do so in seconds.
 FAULT_PROPAGATION_ARGS=(--propagation-timeout 3 --poll-interval 0.5)
@@ -263,13 +263,18 @@ fault_tls_case() {
 }
 
 # fault_dns_case RULES EXPECTED [AUTH_ARG...]: ns3 of dnsfault.test follows
-# RULES (JSON, see tests/mock/dns_fault_server.py) while auth waits.
+# RULES (JSON, see tests/mock/dns_fault_server.py) while auth waits. When
+# FAULT_AFTER_AUTH names a function, it runs right after auth, while ns3's
+# query log has only auth's queries.
 fault_dns_case() {
     local rules=$1 expected=$2 domain=www.$FAULT_DNS_ZONE
     shift 2
     fault_begin
     dnsfault_rule "$rules"
     fault_run auth "$domain" "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}" "$@"
+    if [[ -n ${FAULT_AFTER_AUTH:-} ]]; then
+        "$FAULT_AFTER_AUTH"
+    fi
     fault_check_invariant "$domain" "$FAULT_VALUE" ns1 ns2 "$RIG_NS3"
     fault_expect_status "$expected"
     if ((FAULT_STATUS != 0)); then
@@ -285,6 +290,9 @@ fault_resolver_case() {
     fault_begin
     dnsfault_rule "$rules"
     DNS01_RESOLVERS=$RIG_NS3 fault_run auth "$domain" "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}"
+    if [[ -n ${FAULT_AFTER_AUTH:-} ]]; then
+        "$FAULT_AFTER_AUTH"
+    fi
     fault_check_invariant "$domain" "$FAULT_VALUE" ns1 ns2 "$RIG_NS3"
     fault_expect_status "$expected"
     fault_check_cleanup "$domain" "$FAULT_VALUE"
@@ -331,4 +339,33 @@ fault_cname_case() {
     fault_check_invariant cname.example.test "$FAULT_VALUE" ns1 ns2
     fault_expect_status 1
     fault_check_cleanup cname.example.test "$FAULT_VALUE"
+}
+
+# fault_cname_remove_case OPERATION KIND COUNT: with --cname remove, auth
+# takes the CNAME away for the challenge, then the API fault makes it fail:
+# the CNAME must be back when auth exits.
+fault_cname_remove_case() {
+    local operation=$1 kind=$2 count=$3 fqdn=_acme-challenge.cname.example.test
+    fault_begin
+    FAULT_CNAME_TARGET=cname.example.test.778.dcv-provider.test
+    fp_seed_cname "$fqdn" "$FAULT_CNAME_TARGET"
+    fp_fault "$operation" "$kind" "$count"
+    fault_run auth cname.example.test "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}" --cname remove
+    fault_check_invariant cname.example.test "$FAULT_VALUE" ns1 ns2
+    fault_expect_status 1
+    fault_check_cleanup cname.example.test "$FAULT_VALUE" --cname remove
+}
+
+# fault_cname_remove_dns_case: as above, but ns3 never serves the TXT record,
+# so auth times out, deletes it and puts the CNAME back.
+fault_cname_remove_dns_case() {
+    local domain=www.$FAULT_DNS_ZONE
+    fault_begin
+    FAULT_CNAME_TARGET=$domain.779.dcv-provider.test
+    fp_seed_cname "_acme-challenge.$domain" "$FAULT_CNAME_TARGET"
+    dnsfault_rule '{"action": "stale", "qtype": "TXT", "qname": "^_acme-challenge"}'
+    fault_run auth "$domain" "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}" --cname remove
+    fault_check_invariant "$domain" "$FAULT_VALUE" ns1 ns2 "$RIG_NS3"
+    fault_expect_status 1
+    fault_check_cleanup "$domain" "$FAULT_VALUE" --cname remove
 }

@@ -237,7 +237,7 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             if fault is not None and fault.kind in ACTIONS:
                 entry["fault"] = fault.kind
                 if fault.process:
-                    # The change is made, but the client gets the fault's answer.
+                    # The change is made, but the client gets the fault's response.
                     status, payload = self.answer_api(url, params, body, entry)
                     entry["processed_status"] = status
                     entry["processed_codes"] = [error["code"] for error in payload["errors"]]

@@ -4,7 +4,7 @@
 Listens on UDP and TCP port 53 of one loopback address (the rig uses
 127.0.53.3) and, when asked, of ::1. Each query is forwarded over TCP to an
 upstream authoritative server (the rig's ns1) and its response is sent back
-unchanged, unless a rule says otherwise. The zones served this way stay in
+unchanged, unless a rule sets another action. The zones served this way stay in
 step with ns1, which the Cloudflare mock updates at once.
 
 Control API over plain HTTP on loopback (JSON bodies):

@@ -279,7 +279,7 @@ ACTIONS = {
 
 
 # ---------------------------------------------------------------------------
-# Transforms of a normal answer: each takes the response payload (the v4
+# Transforms of a normal response: each takes the response payload (the v4
 # envelope as a dict) and returns the payload to send instead.
 
 HOSTILE_ID = "\x1b[31m\x07/../../user/tokens\r\nerror: forged log line " + "A" * 300

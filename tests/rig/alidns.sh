@@ -11,6 +11,10 @@
 #   status  exit 0 when the mock answers
 #   env     print the export lines that the alidns tests source
 # The pid file and log go under $RIG_DIR (default: build/rig).
+# ALIDNS_MOCK_PORT (default 18444) runs a second mock beside the rig's, for
+# example to try changes to the mock while the rig's keeps running; its pid
+# file and log then carry the port in their names, and rig.sh stop leaves it
+# running, so stop it with this script and the same ALIDNS_MOCK_PORT.
 set -euo pipefail
 
 ALIDNS_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,12 +28,17 @@ esac
 PYTHON=/usr/bin/python3
 READY_TIMEOUT=${RIG_READY_TIMEOUT:-30}
 ALIDNS_HOST=127.0.0.1
-ALIDNS_PORT=18444
+ALIDNS_PORT=${ALIDNS_MOCK_PORT:-18444}
 NS1_ADDR=127.0.53.1
 NS2_ADDR=127.0.53.2
 CA_DIR=$RIG_DIR/ca
 LOG_DIR=$RIG_DIR/logs
-PID_FILE=$RIG_DIR/pids/alidns.pid
+if [[ $ALIDNS_PORT == 18444 ]]; then
+    INSTANCE=alidns
+else
+    INSTANCE=alidns-$ALIDNS_PORT
+fi
+PID_FILE=$RIG_DIR/pids/$INSTANCE.pid
 ACCOUNTS=$RIG_DIR/alidns/accounts.json
 
 # AccessKeys of the mock. None is a real secret; the mock still keeps the
@@ -124,19 +133,19 @@ cmd_start() {
         --cert "$CA_DIR/server.pem" --key "$CA_DIR/server.key" \
         --accounts "$ACCOUNTS" \
         --dns-server "$NS1_ADDR" --dns-server "$NS2_ADDR" \
-        </dev/null >"$LOG_DIR/alidns.log" 2>&1 8>&- 9>&- &
+        </dev/null >"$LOG_DIR/$INSTANCE.log" 2>&1 8>&- 9>&- &
     printf '%s\n' "$!" >"$PID_FILE"
 
     deadline=$((SECONDS + READY_TIMEOUT))
     until answers; do
         if ! running_pid >/dev/null; then
-            tail -n 20 "$LOG_DIR/alidns.log" >&2 || true
-            die "the alidns mock exited during start; log: $LOG_DIR/alidns.log"
+            tail -n 20 "$LOG_DIR/$INSTANCE.log" >&2 || true
+            die "the alidns mock exited during start; log: $LOG_DIR/$INSTANCE.log"
         fi
         ((SECONDS < deadline)) || die "the alidns mock did not answer within $READY_TIMEOUT s"
         sleep 0.1
     done
-    log "ready: https://$ALIDNS_HOST:$ALIDNS_PORT/ (log $LOG_DIR/alidns.log)"
+    log "ready: https://$ALIDNS_HOST:$ALIDNS_PORT/ (log $LOG_DIR/$INSTANCE.log)"
 }
 
 cmd_stop() {

@@ -8,8 +8,8 @@
 #   - the Cloudflare API v4 mock on https://127.0.0.1:18443/client/v4, which
 #     applies every record change to ns1 at once and to ns2 after a delay,
 #   - ns3 (127.0.53.3:53), the programmable DNS server of the fault tests
-#     (tests/mock/dns_fault_server.py): a third nameserver of the zone
-#     dnsfault.test that forwards to ns1 unless a test sets a fault; its
+#     (tests/mock/dns_fault_server.py). It is a third nameserver of the zone
+#     dnsfault.test and forwards to ns1 unless a test sets a fault. Its
 #     control API is http://127.0.0.1:18053/.
 # Every server listens on loopback only. Runtime files, pid files and logs go
 # under $RIG_DIR (default: build/rig in the repository).

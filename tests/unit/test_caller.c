@@ -401,6 +401,7 @@ txt_value_of_empty_input(void **state)
 
 struct call {
 	char what[8];
+	long remaining;
 	char domain[DOMAIN_MAX + 1];
 	char value[VALIDATION_MAX + 1];
 };
@@ -419,6 +420,7 @@ record_call(const char *what, struct challenge *c, struct err *e)
 	snprintf(calls[index].what, sizeof(calls[index].what), "%s", what);
 	snprintf(calls[index].domain, sizeof(calls[index].domain), "%s", c->cfg.domain);
 	snprintf(calls[index].value, sizeof(calls[index].value), "%s", c->cfg.validation);
+	calls[index].remaining = c->cfg.remaining;
 	call_count++;
 	if (index == fail_on_call)
 		return err_set(e, fail_status, "step %d failed", index);
@@ -490,6 +492,27 @@ run_chain_in_order(void **state)
 	assert_call(0, "auth", "a.example.com", V1);
 	assert_call(1, "auth", "b.example.com", V2);
 	assert_string_equal(c.fqdn, "_acme-challenge.b.example.com");
+	/* Only the last auth step waits, for both records. */
+	assert_int_equal(calls[0].remaining, 1);
+	assert_int_equal(calls[1].remaining, 0);
+}
+
+/* One challenge, or cleanups, keep CERTBOT_REMAINING_CHALLENGES unset (-1): each waits for its own record. */
+static void
+run_single_step_waits_itself(void **state)
+{
+	struct challenge c;
+	struct err e = { ST_OK, "" };
+	const char *deploy[] = { "deploy_challenge", "a.example.com", "t1", V1, NULL };
+	const char *clean[] = { "clean_challenge", "a.example.com", "t1", V1, "b.example.com", "t2", V2, NULL };
+
+	(void)state;
+	assert_int_equal(run_plan(HOOK_AUTH, deploy, &c, &e), ST_OK);
+	assert_int_equal(run_plan(HOOK_AUTH, clean, &c, &e), ST_OK);
+	assert_int_equal(call_count, 3);
+	assert_int_equal(calls[0].remaining, -1);
+	assert_int_equal(calls[1].remaining, -1);
+	assert_int_equal(calls[2].remaining, -1);
 }
 
 /* dehydrated exits on a failed deploy_challenge without clean_challenge, so the earlier records go now. */
@@ -606,6 +629,7 @@ main(void)
 		cmocka_unit_test(lego_wrong_count),
 		cmocka_unit_test(txt_value_of_empty_input),
 		cmocka_unit_test_setup(run_chain_in_order, reset_calls),
+		cmocka_unit_test_setup(run_single_step_waits_itself, reset_calls),
 		cmocka_unit_test_setup(run_chain_failure_undoes_earlier, reset_calls),
 		cmocka_unit_test_setup(run_first_auth_failure_undoes_nothing, reset_calls),
 		cmocka_unit_test_setup(run_cleanups_continue_after_failure, reset_calls),
