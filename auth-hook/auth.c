@@ -28,6 +28,7 @@ struct auth_plan {
 	struct zone zone;			/* zone of name */
 	char name[DOMAIN_MAX + 1];		/* c->fqdn, or the CNAME target with --cname=follow */
 	char existing_id[128];			/* an identical TXT record already there, or "" */
+	int cname_seen;				/* the listing showed a CNAME at c->fqdn */
 	int holds_journal;			/* the name's CNAME is away and this challenge holds its journal entry */
 };
 
@@ -91,6 +92,7 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 	for (i = 0; i < list.count; i++)
 		if (strcmp(list.items[i].type, "CNAME") == 0)
 			cname = &list.items[i];
+	plan->cname_seen = cname != NULL;
 
 	if (cname == NULL) {
 		find_txt(&list, c->cfg.validation, plan->existing_id, sizeof(plan->existing_id));
@@ -156,8 +158,9 @@ create_record(struct challenge *c, const struct auth_plan *plan, struct state_re
 		log_info("TXT record %s with this value exists already (id %s); using it", plan->name, rec->record_id);
 		st = ST_OK;
 	} else if (st == ST_CONFLICT) {
-		/* The CNAME appeared after the listing, or the listing did not show it. */
-		st = cname_explain_conflict(plan->name, "(target not listed)", e);
+		/* The provider's own words (code, request id) stay; auth_run lists the name again once. */
+		err_prefix(e, "%s: the provider reports a record that blocks a TXT record, although the listing showed none",
+		    plan->name);
 	}
 	if (st == ST_PROTOCOL || st == ST_TRANSIENT)
 		remove_unconfirmed(c, plan);
@@ -313,6 +316,7 @@ auth_run(struct challenge *c, struct err *e)
 	struct err ignored;
 	enum status st;
 	int created = 0;
+	int attempt;
 	int count;
 	int fd = -1;
 	int i;
@@ -324,9 +328,23 @@ auth_run(struct challenge *c, struct err *e)
 	st = journal_lock(c->cfg.state_dir, c->provider->name, c->fqdn, AUTH_LOCK_TIMEOUT, &fd, e);
 	if (st != ST_OK)
 		return st;
-	st = plan_write(c, &run, &plan, e);
-	if (st == ST_OK)
-		st = write_record(c, &plan, &run, &rec, &created, e);
+	for (attempt = 0; attempt < 2; attempt++) {
+		st = plan_write(c, &run, &plan, e);
+		if (st == ST_OK)
+			st = write_record(c, &plan, &run, &rec, &created, e);
+		/* A CNAME created between listing and writing, or a listing that lags: look once more. */
+		if (st != ST_CONFLICT || plan.cname_seen || attempt > 0)
+			break;
+		log_info("listing %s again: %s", c->fqdn, e->msg);
+	}
+	if (st == ST_CONFLICT && !plan.cname_seen) {
+		char provider_said[ERR_MSG_MAX];
+
+		memcpy(provider_said, e->msg, sizeof(provider_said));
+		cname_explain_conflict(c->fqdn, "a target that the record listing does not show", e);
+		snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg), " The provider's answer: %s",
+		    provider_said);
+	}
 	crashpoint("txt-created");
 	if (st != ST_OK && plan.holds_journal)
 		release_name(c, 1);

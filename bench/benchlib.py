@@ -55,19 +55,7 @@ def rig_lock():
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, "run-integration.lock")
     with open(path, "a") as lock_file:
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-        waiting = False
-        while True:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    sys.exit("bench: %s is still held after %d s" % (path, LOCK_TIMEOUT_SECONDS))
-                if not waiting:
-                    log("waiting for the test run that holds %s" % path)
-                    waiting = True
-                time.sleep(0.5)
+        acquire_lock(lock_file, path)
         try:
             if subprocess.run([RIG_SCRIPT, "status"], stdout=subprocess.DEVNULL, check=False).returncode != 0:
                 log("starting the rig")
@@ -76,6 +64,35 @@ def rig_lock():
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+class LockTimeout(Exception):
+    """Raised by the SIGALRM handler when the rig lock is not free in time."""
+
+
+def raise_lock_timeout(_signum, _frame):
+    raise LockTimeout()
+
+
+def acquire_lock(lock_file, path):
+    """Wait for an exclusive flock on lock_file, at most LOCK_TIMEOUT_SECONDS.
+
+    The wait blocks in flock(2), as flock(1) in the test runner does.
+    """
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        log("waiting for the test run that holds %s" % path)
+    previous = signal.signal(signal.SIGALRM, raise_lock_timeout)
+    signal.alarm(LOCK_TIMEOUT_SECONDS)
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+    except LockTimeout:
+        sys.exit("bench: %s is still held after %d s" % (path, LOCK_TIMEOUT_SECONDS))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def stop_rig_if_started():

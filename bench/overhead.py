@@ -183,6 +183,27 @@ def measure_instructions(variant, state, workdir, repeats):
     return {"counts": counts, "auth_by_object": split}
 
 
+def measure_startup(workdir):
+    """Measure `dns01-auth --version`: loading the program and its shared
+    libraries, the part of every hook call that does no work."""
+    argv = [os.path.join(BIN, "dns01-auth"), "--version"]
+    export = os.path.join(workdir, "hyperfine-startup.json")
+    with open(os.path.join(workdir, "hyperfine-startup.log"), "w") as output:
+        subprocess.run(["hyperfine", "--style", "basic", "--shell=none", "--warmup", "3",
+                        "--runs", str(HYPERFINE_RUNS * 5), "--export-json", export, shlex.join(argv)],
+                       stdout=output, stderr=subprocess.STDOUT, check=True, timeout=300)
+    with open(export) as data:
+        result = json.load(data)["results"][0]
+    outcome = benchlib.timed_run(argv, dict(os.environ), workdir, os.path.join(workdir, "rss-startup.log"), 60)
+    out_path = os.path.join(workdir, "callgrind-startup.out")
+    with open(out_path + ".log", "w") as output:
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_path] + argv,
+                       stdout=output, stderr=subprocess.STDOUT, check=True, timeout=300)
+    return {"median_ms": result["median"] * 1000, "min_ms": result["min"] * 1000,
+            "max_rss_kib": outcome.max_rss_kib, "instructions": callgrind_total(out_path),
+            "by_object": callgrind_by_object(out_path)}
+
+
 def measure(workdir):
     """Measure every variant while holding the rig lock; return a dict for the report."""
     os.makedirs(workdir)
@@ -203,4 +224,4 @@ def measure(workdir):
             results.append(entry)
         benchlib.mock_prepare(0)
     return {"target_wall_ms": TARGET_WALL_MS, "target_rss_mib": TARGET_RSS_MIB,
-            "hyperfine_runs": HYPERFINE_RUNS, "variants": results}
+            "hyperfine_runs": HYPERFINE_RUNS, "variants": results, "startup": measure_startup(workdir)}

@@ -14,7 +14,7 @@ import subprocess
 import benchlib
 from benchlib import BIN, REPO, rig
 
-# The zone that holds every benchmark name; the floor hook updates it directly.
+# The zone that contains every benchmark name. The floor hook updates it directly.
 ZONE = "example.test"
 # Names of the rig's nameservers in that zone (tests/rig/zones/example.test.zone).
 NAMESERVER_HOSTS = {"ns1.example.test": "RIG_NS1", "ns2.example.test": "RIG_NS2"}
@@ -129,7 +129,7 @@ def lego_certificate(workdir, names):
 def lego_floor_setup(workdir, names):
     """lego's exec provider calling the floor hook, with lego's propagation
     check off (--dns.disable-cp). lego still sleeps one polling interval
-    (EXEC_POLLING_INTERVAL, 2 s) before it answers the challenge."""
+    (EXEC_POLLING_INTERVAL, 2 s) before it responds to the challenge."""
     argv = lego_in_namespace(workdir, names, ["--dns.disable-cp"])
     env = {"LEGO_CA_CERTIFICATES": rig("RIG_CA"), "EXEC_PATH": FLOOR_HOOK, "BENCH_ZONE": ZONE}
     return argv, env, lego_certificate(workdir, names)
@@ -193,7 +193,7 @@ def setups_for(workload):
 
 
 def certificate_covers(path, names):
-    """True when the certificate at path exists and lists exactly these names."""
+    """Return True when the certificate at path exists and lists exactly these names."""
     if not os.path.exists(path):
         return False
     result = subprocess.run(["openssl", "x509", "-in", path, "-noout", "-ext", "subjectAltName"],

@@ -61,7 +61,7 @@ struct caller_plan {
 /* Looks up an environment variable; NULL when it is not set. */
 typedef const char *(*caller_env_fn)(const char *name);
 
-/* Runs one step of the challenge that c holds (auth_run or cleanup_run). */
+/* Runs one step of the challenge in c (auth_run or cleanup_run). */
 typedef enum status (*caller_step_fn)(struct challenge *c, struct err *e);
 
 /*

@@ -206,6 +206,11 @@ restore_entry(struct challenge *c, struct journal_entry *entry, char (*ended)[VA
 	st = journal_remove(c->cfg.state_dir, entry, e);
 	if (st != ST_OK)
 		return st;
+	if (entry->record.hidden) {
+		log_info("the CNAME %s is disabled or on a non-default resolution line, so no nameserver serves it to check",
+		    entry->fqdn);
+		return ST_OK;
+	}
 	st = verify_served(c, entry, e);
 	if (st != ST_OK)
 		return err_prefix(e, "the CNAME %s was restored at the provider, but its nameservers do not serve it yet",

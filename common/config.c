@@ -188,7 +188,12 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 	/* 0 also resets glibc's position inside a group of short options. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vqhV", long_options, NULL)) != -1) {
+	/*
+	 * "+" stops at the first operand instead of reordering argv: other ACME
+	 * clients pass TXT values and tokens as operands, and a base64url value
+	 * may start with '-'.
+	 */
+	while ((c = getopt_long(argc, argv, "+:vqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROVIDER: cli->provider = optarg; break;
 		case OPT_DOMAIN: cli->domain = optarg; break;

@@ -128,6 +128,7 @@ journal_load(const char *dir, const char *provider, const char *fqdn, struct jou
 		entry->record.content = strdup(json_string_value(json_object_get(record, "content")));
 		entry->record.raw = strdup(json_string_value(json_object_get(record, "raw")));
 		entry->record.ttl = (int)json_integer_value(json_object_get(record, "ttl"));
+		entry->record.hidden = json_is_true(json_object_get(record, "hidden"));
 		entry->removed_at = (long long)json_integer_value(json_object_get(root, "removed_at"));
 		bad = entry->record.content == NULL || entry->record.raw == NULL;
 	}
@@ -172,10 +173,11 @@ journal_save(const char *dir, const struct journal_entry *entry, struct err *e)
 	for (i = 0; holders != NULL && i < entry->holder_count; i++)
 		json_array_append_new(holders, json_pack("{s:s, s:I, s:I}", "value", entry->holders[i].value,
 		    "run_pid", (json_int_t)entry->holders[i].run.pid, "run_start", (json_int_t)entry->holders[i].run.start));
-	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:i, s:s}, s:I, s:o}", "version", 1,
+	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:i, s:b, s:s}, s:I, s:o}", "version", 1,
 	    "provider", entry->provider, "fqdn", entry->fqdn, "zone_id", entry->zone_id, "zone", entry->zone,
 	    "record", "id", entry->record.id, "type", entry->record.type, "name", entry->record.name,
-	    "content", entry->record.content, "ttl", entry->record.ttl, "raw", entry->record.raw,
+	    "content", entry->record.content, "ttl", entry->record.ttl, "hidden", entry->record.hidden,
+	    "raw", entry->record.raw,
 	    "removed_at", (json_int_t)entry->removed_at, "holders", holders);
 	if (root != NULL)
 		text = json_dumps(root, JSON_INDENT(2));

@@ -6,8 +6,14 @@
 #include <unistd.h>
 
 /* Programs that only pass a command on; the run is the process above them. */
-static const char *const pass_through[] = { "sh", "dash", "bash", "zsh", "ksh", "mksh", "ash", "busybox", "env",
-	"timeout", "nice", "ionice", "flock", "setsid", "stdbuf", "chronic", "sudo", "su", "runuser", "xargs", NULL };
+static const char *const pass_through[] = { "env", "timeout", "nice", "ionice", "flock", "setsid", "stdbuf",
+	"chronic", "sudo", "su", "runuser", "xargs", NULL };
+
+/*
+ * Shells pass a command on when they run "sh -c COMMAND", as certbot does;
+ * a shell running a script, such as dehydrated, is the run itself.
+ */
+static const char *const shells[] = { "sh", "dash", "bash", "zsh", "ksh", "mksh", "ash", "busybox", NULL };
 
 /* Reads the command name, parent pid and start time of pid; returns -1 when it does not exist. */
 static int
@@ -51,14 +57,47 @@ read_stat(long pid, char *comm, size_t comm_size, long *ppid, unsigned long long
 }
 
 static int
-is_pass_through(const char *comm)
+in_list(const char *const *list, const char *comm)
 {
-	const char *const *name;
-
-	for (name = pass_through; *name != NULL; name++)
-		if (strcmp(comm, *name) == 0)
+	for (; *list != NULL; list++)
+		if (strcmp(comm, *list) == 0)
 			return 1;
 	return 0;
+}
+
+/* Returns nonzero when the command line of pid has an option word with 'c' ("-c", "-ec") before its first operand. */
+static int
+runs_command_string(long pid)
+{
+	char path[64];
+	char buf[4096];
+	size_t len;
+	size_t off;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	/* Skip argv[0], then look at the option words. */
+	for (off = strlen(buf) + 1; off < len; off += strlen(buf + off) + 1) {
+		if (buf[off] != '-' || strcmp(buf + off, "--") == 0)
+			return 0;
+		if (buf[off + 1] != '-' && strchr(buf + off, 'c') != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_pass_through(long pid, const char *comm)
+{
+	if (in_list(pass_through, comm))
+		return 1;
+	return in_list(shells, comm) && runs_command_string(pid);
 }
 
 void
@@ -78,7 +117,7 @@ run_identify(struct run_id *run)
 			return;
 		run->pid = pid;
 		run->start = start;
-		if (!is_pass_through(comm))
+		if (!is_pass_through(pid, comm))
 			return;
 		pid = ppid;
 	}

@@ -12,9 +12,9 @@ struct run_id {
 };
 
 /*
- * Finds the caller: the nearest ancestor that is not a shell or a wrapper
- * such as env, timeout or flock (certbot runs hooks through "sh -c"). Falls
- * back to the parent process.
+ * Finds the caller: the nearest ancestor that is neither a shell running
+ * "sh -c COMMAND" (certbot runs hooks that way) nor a wrapper such as env,
+ * timeout or flock. A shell running a script (dehydrated) is the caller.
  */
 void run_identify(struct run_id *run);
 

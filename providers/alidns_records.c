@@ -55,8 +55,14 @@ add_page_records(json_t *records, const char *fqdn, const char *rr, const char *
 		 * reused although no nameserver serves it.
 		 */
 		st = record_list_add(out, id, type, fqdn, value, (int)json_integer_value(json_object_get(item, "TTL")), e);
-		if (st == ST_OK)
+		if (st == ST_OK) {
+			const char *status = json_string_value(json_object_get(item, "Status"));
+			const char *line = json_string_value(json_object_get(item, "Line"));
+
+			out->items[out->count - 1].hidden = (status != NULL && strcasecmp(status, "Disable") == 0) ||
+			    (line != NULL && strcmp(line, "default") != 0);
 			st = keep_raw(&out->items[out->count - 1], item, e);
+		}
 		if (st != ST_OK)
 			return st;
 	}

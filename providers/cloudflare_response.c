@@ -140,9 +140,9 @@ cf_id_valid(const char *id)
 	    strspn(id, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == len;
 }
 
-/* Returns nonzero when name is a plausible zone name: letters, digits, '-', '_' and dots. */
+/* Returns nonzero when name is a plausible zone or host name: letters, digits, '-', '_' and dots. */
 static int
-zone_name_valid(const char *name)
+host_name_valid(const char *name)
 {
 	size_t len = strlen(name);
 
@@ -158,7 +158,7 @@ cf_response_zone_object(json_t *obj, struct zone *zone, const char *what, struct
 	size_t i;
 
 	if (id == NULL || name == NULL || !cf_id_valid(id) || strlen(id) >= sizeof(zone->id) ||
-	    !zone_name_valid(name) || strlen(name) >= sizeof(zone->name))
+	    !host_name_valid(name) || strlen(name) >= sizeof(zone->name))
 		return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a zone without a valid id or name", what);
 	snprintf(zone->id, sizeof(zone->id), "%s", id);
 	snprintf(zone->name, sizeof(zone->name), "%s", name);
@@ -217,6 +217,14 @@ cf_response_records(json_t *root, const char *fqdn, struct record_list *out, lon
 
 			log_escape(shown, sizeof(shown), id, strlen(id));
 			return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a record with the invalid id '%s'", what,
+			    shown);
+		}
+		/* A CNAME target is a host name, and the CNAME policies print it and write it to the journal. */
+		if (strcmp(type, "CNAME") == 0 && !host_name_valid(content)) {
+			char shown[300];
+
+			log_escape(shown, sizeof(shown), content, strlen(content));
+			return err_set(e, ST_PROTOCOL, "%s: Cloudflare returned a CNAME with the invalid target '%s'", what,
 			    shown);
 		}
 		st = record_list_add(out, id, type, name, content, (int)json_integer_value(json_object_get(item, "ttl")),

@@ -27,6 +27,7 @@ struct dns_record {
 	char *content;			/* as the API returns it; owned */
 	int ttl;
 	char *raw;			/* the API's whole record object as JSON text, or NULL; owned */
+	int hidden;			/* public nameservers do not serve it: disabled, or on a non-default resolution line */
 };
 
 struct record_list {

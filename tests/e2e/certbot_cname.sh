@@ -102,10 +102,10 @@ write_count() {
 # ---------------------------------------------------------------------------
 # A CA that follows CNAME records into other zones
 #
-# The rig's pebble asks ns2 directly, and knot answers a CNAME into another
-# zone without the records at the target, so that pebble finds no TXT record
-# when the challenge name is delegated. A real CA asks a recursive resolver,
-# which follows the CNAME. For --cname=follow the test therefore starts its
+# The rig's pebble queries ns2 directly, and knot answers a CNAME into
+# another zone without the records at the target, so that pebble finds no
+# TXT record when the challenge name is delegated. A real CA queries a
+# recursive resolver, which follows the CNAME. For --cname=follow the test therefore starts its
 # own pebble on other ports, whose DNS server is the resolver below.
 
 CHASE_RESOLVER=127.0.0.1:18553
@@ -122,7 +122,7 @@ import socket, socketserver, struct, sys, threading
 
 UPSTREAM = (sys.argv[2], 53)
 MAX_LINKS = 8
-# RR type numbers (RFC 1035 section 3.2.2) of the types whose rdata holds names.
+# RR type numbers (RFC 1035 section 3.2.2) of the types whose rdata contains names.
 TYPE_CNAME = 5
 TYPE_SOA = 6
 TYPE_MX = 15

@@ -29,7 +29,7 @@ CONFIG
             /usr/bin/dehydrated --config "$base/config" --cron "${domain_args[@]}"
 }
 
-# check_certificate: the certificate holds both names and nothing is left in DNS or the mock.
+# check_certificate: the certificate contains both names and nothing is left in DNS or the mock.
 check_certificate() {
     local certificate=$TEST_TMPDIR/dehydrated/certs/example.test/cert.pem san
     [[ -s $certificate ]] || fail "dehydrated reported success but wrote no certificate at $certificate"

@@ -8,7 +8,7 @@ ACME_NAME=_acme-challenge.example.test
 
 # uacme uses libcurl with GnuTLS and the system CA bundle, and has no option
 # for another CA. The test runs it in a private mount namespace where the
-# system bundle also holds the rig's CA; nothing changes outside. -o turns
+# system bundle also contains the rig's CA; nothing changes outside. -o turns
 # off OCSP checks, which would reach beyond loopback.
 # run_uacme ARG...
 run_uacme() {

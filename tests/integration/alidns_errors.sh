@@ -221,17 +221,19 @@ test_duplicate_record_reused() {
     assert_eq "" "$(alidns_txt_records "$APEX")" "stored TXT records after cleanup"
 }
 
-# A CNAME the listing did not show yet: AddDomainRecord returns
-# DomainRecordConflict and the hook explains the CNAME conflict.
+# A CNAME the first listing did not show: AddDomainRecord returns
+# DomainRecordConflict, the hook lists the name once more, finds the CNAME
+# and explains the conflict.
 test_record_conflict_reported() {
     require_hooks
     alidns_begin '{"records": [{"name": "'"$APEX"'", "type": "CNAME",
                    "value": "example.test.12345.dcv-provider.test", "unlisted": 1}]}'
     assert_exit 1 ali_auth example.test "$ALIDNS_V1"
-    assert_eq DomainRecordConflict "$(alidns_codes AddDomainRecord)" "AddDomainRecord response"
-    assert_contains "$(cat "$LAST_STDERR")" "CNAME" "error"
+    assert_eq DomainRecordConflict "$(alidns_codes AddDomainRecord)" "AddDomainRecord responses"
+    assert_contains "$(cat "$LAST_STDERR")" "is a CNAME to example.test.12345.dcv-provider.test" "error"
+    assert_contains "$(cat "$LAST_STDERR")" "DomainRecordConflict" "log keeps the API code"
     assert_eq "" "$(dns_txt ns2 "$APEX")" "TXT on ns2"
-    assert_eq 1 "$(alidns_count AddDomainRecord)" "AddDomainRecord requests (no retry)"
+    assert_eq 1 "$(alidns_count AddDomainRecord)" "AddDomainRecord requests"
 }
 
 test_ttl_below_edition_minimum() {

@@ -115,6 +115,9 @@ test_ram_scoped_key() {
     assert_eq "" "$(dns_txt ns2 _acme-challenge.www.example.test)" "TXT on ns2 after cleanup"
 
     alidns_reset
+    # The runs above cached the zone in the state directory, which would skip the lookup.
+    rm -rf "$DNS01_STATE_DIR"
+    mkdir -p "$DNS01_STATE_DIR"
     assert_exit 0 ali_auth www.example.test "$ALIDNS_V1"
     assert_eq Forbidden.RAM "$(alidns_codes DescribeDomains)" "DescribeDomains response"
     assert_eq "$(printf 'www.example.test Forbidden.RAM\nexample.test OK')" \

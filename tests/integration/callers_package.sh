@@ -88,12 +88,14 @@ test_systemd_units_verify() {
         fail "systemd-analyze verify: $(lib_excerpt "$output" 800)"
 }
 
-# The service's check command, run by sh as systemd runs it, with and without domains.
+# The service's check command, run by sh as systemd runs it (after turning
+# systemd's "$$" into "$"), with and without domains.
 test_systemd_check_command() {
     require_hooks
     local command
     command=$(sed -n "s/^ExecStart=\/bin\/sh -c '\(.*\)'$/\1/p" "$LIB_REPO/examples/systemd/dns01-hooks-renew.service")
     [[ -n $command ]] || fail "no sh -c ExecStart line in dns01-hooks-renew.service"
+    command=${command//'$$'/'$'}
     PATH=$TEST_TMPDIR/none:/usr/bin:/bin DNS01_CHECK_DOMAINS="" assert_exit 0 sh -c "$command"
     mkdir -p "$TEST_TMPDIR/fake-bin"
     printf '#!/bin/sh\nprintf "%%s\\n" "$*" >"%s/check-args"\n' "$TEST_TMPDIR" >"$TEST_TMPDIR/fake-bin/dns01-auth"
@@ -103,7 +105,7 @@ test_systemd_check_command() {
     assert_eq "-q --check example.com www.example.com" "$(cat "$TEST_TMPDIR/check-args")" "check arguments"
 }
 
-# certbot renews a certificate whose renewal configuration holds the keys of
+# certbot renews a certificate whose renewal configuration contains the keys of
 # examples/certbot-renewal.conf, with the hooks found through PATH.
 test_certbot_renewal_snippet() {
     require_hooks

@@ -289,7 +289,7 @@ case_check_reports_trap() {
     assert_contains "$report" "nameserver ns1.example.test: 127.0.53.1 answers" "report"
     assert_contains "$report" "renewal with --cname=fail would FAIL" "report"
     assert_contains "$(cat "$LAST_STDERR")" "1 of 2 domains would fail" "summary"
-    assert_exit 0 cp_auth --check example.test www.example.test --cname=remove
+    assert_exit 0 cp_auth --cname=remove --check example.test www.example.test
     assert_exit 0 cp_auth --check www.example.test
     assert_contains "$(cat "$LAST_STDOUT")" "CNAME: none" "report without a CNAME"
     assert_exit 1 cp_auth --check www.dcv-provider.test

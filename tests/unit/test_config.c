@@ -733,9 +733,11 @@ stray_argument(void **state)
 	assert_int_equal(load(f, "--provider", "x", "my-secret-token", NULL), ST_OK);
 	assert_int_equal(f->cfg.arg_count, 1);
 	assert_string_equal(f->cfg.args[0], "my-secret-token");
-	assert_int_equal(load(f, "stray", "--provider", "x", NULL), ST_OK);
-	assert_int_equal(f->cfg.arg_count, 1);
+	/* Options end at the first operand, so a value that starts with '-' stays an operand. */
+	assert_int_equal(load(f, "--provider", "x", "stray", "-value", NULL), ST_OK);
+	assert_int_equal(f->cfg.arg_count, 2);
 	assert_string_equal(f->cfg.args[0], "stray");
+	assert_string_equal(f->cfg.args[1], "-value");
 }
 
 static void
