@@ -39,10 +39,12 @@ cname_explain_conflict(const char *fqdn, const char *target, struct err *e)
 static void
 describe_record(const struct dns_record *rec, char *buf, size_t size)
 {
+	char content[300];
 	char raw[400];
 
 	log_escape(raw, sizeof(raw), rec->raw != NULL ? rec->raw : "", rec->raw != NULL ? strlen(rec->raw) : 0);
-	snprintf(buf, size, "%s. %d IN %s %s (provider fields: %s)", rec->name, rec->ttl, rec->type, rec->content, raw);
+	log_escape(content, sizeof(content), rec->content, strlen(rec->content));
+	snprintf(buf, size, "%s. %d IN %s %s (provider fields: %s)", rec->name, rec->ttl, rec->type, content, raw);
 }
 
 enum status
@@ -50,6 +52,7 @@ cname_remove(struct challenge *c, const struct zone *zone, const struct dns_reco
     struct err *e)
 {
 	struct journal_entry entry;
+	char shown[300];
 	enum status st;
 
 	memset(&entry, 0, sizeof(entry));
@@ -73,8 +76,9 @@ cname_remove(struct challenge *c, const struct zone *zone, const struct dns_reco
 		journal_remove(c->cfg.state_dir, &entry, &ignored);
 		return err_prefix(e, "removing the CNAME %s failed, so it is still in place", c->fqdn);
 	}
+	log_escape(shown, sizeof(shown), cname->content, strlen(cname->content));
 	log_info("removed CNAME %s -> %s for the challenge (--cname=remove); it is journaled and will be restored",
-	    c->fqdn, cname->content);
+	    c->fqdn, shown);
 	crashpoint("cname-deleted");
 	return ST_OK;
 }
@@ -199,10 +203,11 @@ restore_entry(struct challenge *c, struct journal_entry *entry, char (*ended)[VA
 		    entry->fqdn, path, record_text);
 	}
 	crashpoint("cname-restored");
+	log_escape(record_text, sizeof(record_text), entry->record.content, strlen(entry->record.content));
 	if (present)
-		log_info("CNAME %s -> %s is in place already", entry->fqdn, entry->record.content);
+		log_info("CNAME %s -> %s is in place already", entry->fqdn, record_text);
 	else
-		log_info("restored CNAME %s -> %s (new id %s)", entry->fqdn, entry->record.content, new_id);
+		log_info("restored CNAME %s -> %s (new id %s)", entry->fqdn, record_text, new_id);
 	st = journal_remove(c->cfg.state_dir, entry, e);
 	if (st != ST_OK)
 		return st;
@@ -313,6 +318,7 @@ cname_follow(struct challenge *c, const char *target, struct zone *zone, char *n
 {
 	char visited[CNAME_MAX_DEPTH][DOMAIN_MAX + 2];
 	char current[DOMAIN_MAX + 2];
+	char shown[300];
 	int depth;
 
 	record_canonical_name(target, current, sizeof(current));
@@ -323,11 +329,12 @@ cname_follow(struct challenge *c, const char *target, struct zone *zone, char *n
 		size_t i;
 		int k;
 
+		log_escape(shown, sizeof(shown), current, strlen(current));
 		for (k = 0; k < depth; k++)
 			if (strcmp(visited[k], current) == 0)
 				return err_set(e, ST_CONFLICT,
 				    "the CNAME chain from %s loops back to %s; fix the CNAME records, or use --cname=remove",
-				    c->fqdn, current);
+				    c->fqdn, shown);
 		snprintf(visited[depth], sizeof(visited[depth]), "%s", current);
 
 		st = c->provider->find_zone(c->provider_state, current, zone, e);
@@ -335,7 +342,7 @@ cname_follow(struct challenge *c, const char *target, struct zone *zone, char *n
 			return err_set(e, ST_CONFLICT,
 			    "%s is a CNAME whose chain leads to %s, which is not in a zone of this %s account, so --cname=follow cannot write the TXT record there. "
 			    "This is the case with managed certificate services such as Alibaba Cloud ESA's Managed DCV; use --cname=remove, which removes the CNAME for the challenge and restores it afterwards",
-			    c->fqdn, current, c->provider->name);
+			    c->fqdn, shown, c->provider->name);
 		if (st != ST_OK)
 			return st;
 		st = c->provider->list_records(c->provider_state, zone, current, &list, e);
@@ -347,7 +354,8 @@ cname_follow(struct challenge *c, const char *target, struct zone *zone, char *n
 		record_list_free(&list);
 		if (next[0] == '\0') {
 			snprintf(name, size, "%s", current);
-			log_info("following CNAME %s to %s in zone %s (--cname=follow)", c->fqdn, current, zone->name);
+			log_escape(shown, sizeof(shown), current, strlen(current));
+			log_info("following CNAME %s to %s in zone %s (--cname=follow)", c->fqdn, shown, zone->name);
 			return ST_OK;
 		}
 		snprintf(current, sizeof(current), "%s", next);

@@ -248,7 +248,7 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 static const char *const known_file_keys[] = { "provider", "state-dir", "credentials", "zone", "ca-bundle", "resolver",
 	"no-ipv6", "ttl", "propagation-timeout", "poll-interval", "cname", "cloudflare.api_token", "cloudflare.email",
 	"cloudflare.api_key", "cloudflare.base_url", "cloudflare.zone_id", "alidns.access_key_id",
-	"alidns.access_key_secret", "alidns.security_token", "alidns.endpoint", NULL };
+	"alidns.access_key_secret", "alidns.security_token", "alidns.endpoint", "alidns.signature_version", NULL };
 
 static int
 is_known_file_key(const char *key)

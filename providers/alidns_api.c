@@ -170,6 +170,9 @@ alidns_client_open(struct alidns_client *client, const struct config *cfg, struc
 	st = alidns_credentials_load(cfg, &client->creds, e);
 	if (st != ST_OK)
 		return st;
+	/* A server that echoed a credential back must not get it printed; secret_free stops the hiding. */
+	log_hide_secret(client->creds.access_key_secret);
+	log_hide_secret(client->creds.security_token);
 	st = http_client_new(cfg->ca_bundle, ALIDNS_HTTP_TIMEOUT, &client->http, e);
 	if (st != ST_OK)
 		alidns_credentials_free(&client->creds);
