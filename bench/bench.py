@@ -5,10 +5,10 @@ bench), which installs the tools, builds the hooks, starts the rig and sets
 its variables.
 
 Writes results.json and results.md to --output (default build/bench) and
-prints the tables. No time limit makes it fail: a client that does not get
-its certificate shows as such in the table, and the script exits non-zero
-only when a measurement cannot be made at all (a hook call that fails
-during the overhead measurement, for example).
+prints the tables. No time limit makes it fail. A client that does not get
+its certificate shows as such in the table. The script exits non-zero only
+when a measurement cannot be made at all, for example when a hook call
+fails during the overhead measurement.
 """
 
 import argparse
@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+import time
 
 import benchlib
 import overhead
@@ -114,14 +115,15 @@ def overhead_tables(result):
             entry["label"], wall["median_ms"], wall["min_ms"], wall["cpu_ms"], format_calls(entry["api_calls"]),
             rss["dns01-auth"] / 1024, rss["dns01-cleanup"] / 1024,
             auth_ir / 1e6, cleanup_ir / 1e6, (auth_ir + cleanup_ir) / 1e6))
-    text = ["Targets: %d ms wall and %d MiB peak RSS per program. hyperfine: %d runs after 3 warm-up runs."
+    text = ["Targets: %d ms wall for auth plus cleanup, %d MiB peak RSS per program. "
+            "hyperfine: %d runs after 3 warm-up runs."
             % (result["target_wall_ms"], result["target_rss_mib"], result["hyperfine_runs"]), "",
             "\n".join(lines), ""]
 
     for entry in result["variants"]:
         counts = entry["instructions"]["counts"]
         if len(counts["dns01-auth"]) > 1:
-            text.append("callgrind, %s, %d runs each: dns01-auth %s; dns01-cleanup %s instructions."
+            text.append("callgrind, %s, %d runs of each program: dns01-auth %s; dns01-cleanup %s instructions."
                         % (entry["label"], len(counts["dns01-auth"]),
                            ", ".join("{:,}".format(n) for n in counts["dns01-auth"]),
                            ", ".join("{:,}".format(n) for n in counts["dns01-cleanup"])))
@@ -133,21 +135,24 @@ def overhead_tables(result):
                     startup["max_rss_kib"] / 1024, startup["instructions"] / 1e6,
                     object_split(startup["by_object"])))
     text.append("")
+    text.append("dns01-auth instructions by shared object:")
+    text.append("")
     for entry in result["variants"]:
-        text.append("dns01-auth instructions by object, %s: %s." % (
+        text.append("- %s: %s." % (
             entry["label"], object_split(entry["instructions"]["auth_by_object"])))
     return "\n".join(text) + "\n"
 
 
 def object_split(split, count=6):
-    """Format the largest shares of a per-object instruction split."""
+    """Format the largest shares (0.5% and more) of a per-object instruction split."""
     total = sum(split.values())
     top = sorted(split.items(), key=lambda item: item[1], reverse=True)[:count]
-    return ", ".join("%s %.0f%%" % (name, 100.0 * cost / total) for name, cost in top)
+    return ", ".join("%s %.0f%%" % (name, 100.0 * cost / total) for name, cost in top if cost * 200 >= total)
 
 
-def environment_section(facts, versions, hooks_version, load):
-    lines = ["Machine: %d cores (nproc), %s, %.1f GiB memory, Linux %s, Debian %s." % (
+def environment_section(facts, versions, hooks_version, load, durations):
+    lines = ["Duration: %.0f s, of which %.0f s waiting for the rig lock while test runs held it." % (
+        durations["total"], durations["lock_wait"]), "","Machine: %d cores (nproc), %s, %.1f GiB memory, Linux %s, Debian %s." % (
         facts["nproc"], facts["cpu_model"], facts["memory_gib"], facts["kernel"], facts["debian"]), "",
         "Load average (1 min) at the start and the end of the benchmark: %.2f and %.2f." % (
             load["start"], load["end"]), "",
@@ -169,6 +174,7 @@ def main(argv=None):
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
 
+    started = time.monotonic()
     output = os.path.abspath(args.output)
     shutil.rmtree(output, ignore_errors=True)
     os.makedirs(output)
@@ -189,9 +195,10 @@ def main(argv=None):
         sections.append("## Hook overhead: one auth plus cleanup, no delay\n")
         sections.append(overhead_tables(report["overhead"]))
     report["load_average"]["end"] = os.getloadavg()[0]
+    report["durations"] = {"total": time.monotonic() - started, "lock_wait": benchlib.lock_wait_seconds}
     sections.append("## Environment\n")
     sections.append(environment_section(report["machine"], report["versions"], report["dns01_hooks"],
-                                        report["load_average"]))
+                                        report["load_average"], report["durations"]))
 
     with open(os.path.join(output, "results.json"), "w") as out:
         json.dump(report, out, indent=2)

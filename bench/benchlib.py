@@ -40,6 +40,8 @@ def rig(name):
 RIG_SCRIPT = os.path.join(REPO, "tests", "rig", "rig.sh")
 # True once this process started the rig; stop_rig_if_started stops it then.
 started_rig = False
+# Seconds spent waiting for the rig lock, which test runs also take.
+lock_wait_seconds = 0.0
 
 
 @contextlib.contextmanager
@@ -79,11 +81,13 @@ def acquire_lock(lock_file, path):
 
     The wait blocks in flock(2), as flock(1) in the test runner does.
     """
+    global lock_wait_seconds
     try:
         fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
     except BlockingIOError:
         log("waiting for the test run that holds %s" % path)
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, raise_lock_timeout)
     signal.alarm(LOCK_TIMEOUT_SECONDS)
     try:
@@ -93,6 +97,7 @@ def acquire_lock(lock_file, path):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        lock_wait_seconds += time.monotonic() - started
 
 
 def stop_rig_if_started():

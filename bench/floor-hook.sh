@@ -7,7 +7,7 @@
 #   floor-hook.sh auth|cleanup                 certbot manual hook: reads
 #                                              CERTBOT_DOMAIN, CERTBOT_VALIDATION
 #   floor-hook.sh present|cleanup FQDN VALUE   lego's exec provider, default mode
-# BENCH_ZONE is the zone that holds the names; RIG_NS1 and RIG_NS2 are the
+# BENCH_ZONE is the zone that contains the names. RIG_NS1 and RIG_NS2 are the
 # nameservers' addresses (tests/rig/rig.sh env).
 set -eu
 

@@ -44,9 +44,9 @@ class Variant:
 
 
 def make_variants(workdir):
-    # The default bundle plus the rig CA: the certificates that a hook loads
-    # in real use, where DNS01_CA_BUNDLE is unset and libcurl reads the
-    # system bundle, and still trusted by the mock.
+    # The system bundle plus the rig CA. Without DNS01_CA_BUNDLE, libcurl
+    # loads the system bundle, so this is what a hook loads in real use, with
+    # the one certificate more that the mock's server certificate needs.
     combined = os.path.join(workdir, "system-and-rig-ca.pem")
     with open(combined, "wb") as out:
         for path in (SYSTEM_CA_BUNDLE, rig("RIG_CA")):

@@ -7,8 +7,8 @@
 #
 # Installs the packages the test suite needs (tests/deps.sh) and the
 # benchmark's own (below) when missing and builds the hooks. bench.py holds
-# the rig's test lock during each measured run and releases it between
-# runs; it starts the rig when it is not running, and then stops it at the end.
+# the rig's test lock during each measured run and releases it between runs.
+# It starts the rig when the rig is not running, and then stops it at the end.
 # Needs root: the rig binds port 53, and lego runs in a mount namespace.
 set -euo pipefail
 
