@@ -18,12 +18,12 @@
 #include "run.h"
 #include "state.h"
 
-/* How long auth waits for another run that holds the same name. */
+/* How long auth waits for the lock of a name that another run has taken. */
 #define AUTH_LOCK_TIMEOUT 300.0
-/* Most records that the last challenge of a run waits for together. */
+/* Maximum number of records that the last challenge of a run waits for together. */
 #define AUTH_MAX_BATCH 128
 
-/* Where the TXT record goes and what the run changed on the way. */
+/* The plan of an auth run: the name and zone of the TXT record, and what the run changed to get there. */
 struct auth_plan {
 	struct zone zone;			/* zone of name */
 	char name[DOMAIN_MAX + 1];		/* c->fqdn, or the CNAME target with --cname=follow */
@@ -111,7 +111,7 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 }
 
 /*
- * After a create whose answer was lost or unreadable, the record may exist
+ * After a create whose response was lost or unreadable, the record may exist
  * all the same. The name had no TXT record with this value before (the plan
  * found none), so one there now is this run's and is deleted.
  */
@@ -353,7 +353,7 @@ auth_run(struct challenge *c, struct err *e)
 		return st;
 
 	if (c->cfg.remaining > 0) {
-		/* certbot runs every auth hook before it asks the CA to validate: the last one waits for all. */
+		/* certbot runs every auth hook before it requests validation from the CA: the last one waits for all. */
 		log_info("%ld more challenge(s) follow; the last one waits for every record of this run", c->cfg.remaining);
 		print_auth_output(&rec, &plan);
 		return ST_OK;

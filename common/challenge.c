@@ -9,7 +9,7 @@
 #include "state.h"
 
 #define CHALLENGE_PREFIX "_acme-challenge."
-/* Zones rarely move; a stale entry is also dropped when the provider no longer knows the zone. */
+/* Zones rarely move, and a stale entry is also dropped when the provider reports the zone as not found. */
 #define ZONE_CACHE_MAX_AGE (7 * 86400.0)
 
 enum status

@@ -1,6 +1,6 @@
 /*
- * What both hooks do before their own work: read the configuration and the
- * challenge, set up logging, open the provider and the state directory.
+ * Set-up shared by both hooks: the configuration and the challenge, logging,
+ * the provider and the state directory.
  */
 #ifndef DNS01_CHALLENGE_H
 #define DNS01_CHALLENGE_H
@@ -20,7 +20,7 @@ struct challenge {
 /*
  * Prepares a hook run: configuration, logging, the state directory and the
  * provider. Sets *exit_now when --help or --version was handled. On failure
- * e says what to fix; c must be closed either way.
+ * e describes what to fix; c must be closed either way.
  */
 enum status challenge_open(struct challenge *c, enum hook_kind kind, const char *progname, int argc, char **argv,
     int *exit_now, struct err *e);
@@ -40,12 +40,12 @@ void challenge_close(struct challenge *c);
 /*
  * Finds the zone: from zone_id and zone_name when both are known (saved
  * state), else from the state directory's cache of earlier lookups (at most
- * 7 days old), else through the provider, whose answer is then cached.
+ * 7 days old), else through the provider, whose result is then cached.
  */
 enum status challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
     struct err *e);
 
-/* Drops the cached zone of c->fqdn, after the provider said that it no longer exists. */
+/* Drops the cached zone of c->fqdn, after the provider reported that it no longer exists. */
 void challenge_forget_zone(struct challenge *c);
 
 #endif
