@@ -89,6 +89,11 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 	}
 	if (st != ST_OK)
 		return st;
+	/*
+	 * NOTE: alidns allows one CNAME per resolution line at a name; only the
+	 * last one listed is journaled and removed, so a second CNAME on another
+	 * line still blocks the TXT record (auth then restores the first and fails).
+	 */
 	for (i = 0; i < list.count; i++)
 		if (strcmp(list.items[i].type, "CNAME") == 0)
 			cname = &list.items[i];
@@ -159,8 +164,7 @@ create_record(struct challenge *c, const struct auth_plan *plan, struct state_re
 		st = ST_OK;
 	} else if (st == ST_CONFLICT) {
 		/* The provider's own words (code, request id) stay; auth_run lists the name again once. */
-		err_prefix(e, "%s: the provider reports a record that blocks a TXT record, although the listing showed none",
-		    plan->name);
+		err_prefix(e, "%s: the provider reports a record that blocks the TXT record", plan->name);
 	}
 	if (st == ST_PROTOCOL || st == ST_TRANSIENT)
 		remove_unconfirmed(c, plan);

@@ -159,6 +159,8 @@ check_run(struct challenge *c, struct err *e)
 	for (i = 0; i < c->cfg.arg_count; i++)
 		failed += check_domain(c, c->cfg.args[i]);
 	fflush(stdout);
+	/* The summary is about all domains, so the error line must not name the last one checked. */
+	c->cfg.domain[0] = '\0';
 	if (failed > 0)
 		return err_set(e, ST_CONFLICT, "%d of %d domains would fail to renew; see the report above", failed,
 		    c->cfg.arg_count);

@@ -246,8 +246,10 @@ enum status
 cname_release(struct challenge *c, struct err *e)
 {
 	struct journal_entry entry;
-	char ended[1][VALIDATION_MAX + 1];
+	char ended[JOURNAL_MAX_HOLDERS + 1][VALIDATION_MAX + 1];
+	int ended_count = 0;
 	enum status st;
+	int i;
 
 	st = journal_load(c->cfg.state_dir, c->provider->name, c->fqdn, &entry, e);
 	if (st == ST_NOT_FOUND)
@@ -255,9 +257,13 @@ cname_release(struct challenge *c, struct err *e)
 	if (st != ST_OK)
 		return st;
 	if (journal_remove_holder(&entry, c->cfg.validation)) {
-		snprintf(ended[0], sizeof(ended[0]), "%s", c->cfg.validation);
+		/* This value, and those of runs that ended without their cleanup, leave TXT records that block the CNAME. */
+		snprintf(ended[ended_count++], sizeof(ended[0]), "%s", c->cfg.validation);
+		for (i = 0; i < entry.holder_count; i++)
+			if (!run_is_alive(&entry.holders[i].run))
+				snprintf(ended[ended_count++], sizeof(ended[0]), "%s", entry.holders[i].value);
 		if (journal_prune(&entry) == 0) {
-			st = restore_entry(c, &entry, ended, 1, e);
+			st = restore_entry(c, &entry, ended, ended_count, e);
 		} else {
 			log_info("CNAME %s stays removed: %d more challenge(s) of a running client need the name", c->fqdn,
 			    entry.holder_count);

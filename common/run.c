@@ -56,6 +56,12 @@ read_stat(long pid, char *comm, size_t comm_size, long *ppid, unsigned long long
 	return 0;
 }
 
+/*
+ * ACME clients that call hooks; the nearest ancestor that runs one of them is
+ * the run, even when a wrapper script stands in between.
+ */
+static const char *const acme_clients[] = { "certbot", "lego", "uacme", "dehydrated", "acme.sh", NULL };
+
 static int
 in_list(const char *const *list, const char *comm)
 {
@@ -92,6 +98,35 @@ runs_command_string(long pid)
 	return 0;
 }
 
+/* Returns nonzero when comm, argv[0] or argv[1] of pid names a known ACME client (basename compared). */
+static int
+runs_acme_client(long pid, const char *comm)
+{
+	char path[64];
+	char buf[4096];
+	size_t len;
+	size_t off;
+	int word;
+	FILE *f;
+
+	if (in_list(acme_clients, comm))
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	for (off = 0, word = 0; off < len && word < 2; off += strlen(buf + off) + 1, word++) {
+		const char *base = strrchr(buf + off, '/');
+
+		if (in_list(acme_clients, base != NULL ? base + 1 : buf + off))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 is_pass_through(long pid, const char *comm)
 {
@@ -105,6 +140,23 @@ run_identify(struct run_id *run)
 {
 	long pid = (long)getppid();
 	int depth;
+
+	/* A known client up the chain is the run, whatever wrapper scripts stand in between. */
+	for (depth = 0; depth < 16 && pid > 1; depth++) {
+		char comm[64];
+		long ppid = 0;
+		unsigned long long start = 0;
+
+		if (read_stat(pid, comm, sizeof(comm), &ppid, &start) != 0)
+			break;
+		if (runs_acme_client(pid, comm)) {
+			run->pid = pid;
+			run->start = start;
+			return;
+		}
+		pid = ppid;
+	}
+	pid = (long)getppid();
 
 	run->pid = pid;
 	run->start = 0;

@@ -12,9 +12,11 @@ struct run_id {
 };
 
 /*
- * Finds the caller: the nearest ancestor that is neither a shell running
- * "sh -c COMMAND" (certbot runs hooks that way) nor a wrapper such as env,
- * timeout or flock. A shell running a script (dehydrated) is the caller.
+ * Finds the caller: the nearest ancestor that runs a known ACME client
+ * (certbot, lego, uacme, dehydrated, acme.sh), so that a wrapper script
+ * between it and the hook does not count. Without one, the nearest ancestor
+ * that is neither a shell running "sh -c COMMAND" nor a wrapper such as env,
+ * timeout or flock.
  */
 void run_identify(struct run_id *run);
 

@@ -94,3 +94,29 @@ test_fail_names_policies() {
 test_check_reports_trap() {
     case_check_reports_trap
 }
+
+# A hook that is a wrapper script (not exec'ing the hook) under a client named
+# certbot: the run is the client, so the apex value survives the wildcard's auth.
+test_remove_through_wrapper_script() {
+    require_hooks
+    cp_setup
+    seed_dcv_cname
+    local client=$TEST_TMPDIR/bin/certbot wrapper=$TEST_TMPDIR/bin/hook.sh
+    mkdir -p "$TEST_TMPDIR/bin"
+    cp "$LIB_REPO/tests/rig/fake_client.py" "$client"
+    printf '#!/bin/sh\n%s --provider cloudflare --cname=remove\n' "$DNS01_BIN/dns01-auth" >"$wrapper"
+    chmod +x "$wrapper"
+    local steps
+    steps=$(printf '[{"hook": "auth", "domain": "example.test", "value": "%s", "remaining": 1, "command": "%s"},
+        {"hook": "auth", "domain": "example.test", "value": "%s", "remaining": 0, "command": "%s"}]' \
+        "$V1" "$wrapper" "$V2" "$wrapper")
+    "$LIB_PYTHON" "$client" "$steps" "$TEST_TMPDIR/auth.json" 2>>"$TEST_TMPDIR/client.log"
+    assert_eq "0 0" "$(statuses "$TEST_TMPDIR/auth.json")" "auth exit statuses"
+    assert_not_contains "$(cat "$TEST_TMPDIR/client.log")" "left by a run that ended" "client log"
+    assert_eq "$(printf '%s\n' "$V1" "$V2" | sort | tr '\n' ' ')" "$(dns_txt ns2 "$APEX" | sort | tr '\n' ' ')" \
+        "both TXT values after the second auth"
+    assert_eq 1 "$(mock_count DELETE '.')" "DELETE requests (the CNAME, once)"
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 cp_cleanup --cname=remove
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V2 assert_exit 0 cp_cleanup --cname=remove
+    assert_cname_restored
+}
