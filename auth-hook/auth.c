@@ -90,9 +90,9 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 	if (st != ST_OK)
 		return st;
 	/*
-	 * NOTE: alidns allows one CNAME per resolution line at a name; only the
+	 * NOTE: alidns allows one CNAME per resolution line at a name. Only the
 	 * last one listed is journaled and removed, so a second CNAME on another
-	 * line still blocks the TXT record (auth then restores the first and fails).
+	 * line still blocks the TXT record, and auth restores the first and fails.
 	 */
 	for (i = 0; i < list.count; i++)
 		if (strcmp(list.items[i].type, "CNAME") == 0)

@@ -108,14 +108,14 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 	    zone->name, sizeof(zone->name), NULL) == ST_OK &&
 	    (c->cfg.zone_id[0] == '\0' || strcmp(c->cfg.zone_id, zone->id) == 0) &&
 	    (c->cfg.zone[0] == '\0' || strcmp(c->cfg.zone, zone->name) == 0)) {
-		log_debug("zone %s (id %s) holds %s (cached)", zone->name, zone->id, c->fqdn);
+		log_debug("zone %s (id %s) contains %s (cached)", zone->name, zone->id, c->fqdn);
 		c->zone_cached = 1;
 		return ST_OK;
 	}
 	st = c->provider->find_zone(c->provider_state, c->fqdn, zone, e);
 	if (st != ST_OK)
 		return st;
-	log_debug("zone %s (id %s) holds %s", zone->name, zone->id, c->fqdn);
+	log_debug("zone %s (id %s) contains %s", zone->name, zone->id, c->fqdn);
 	c->zone_cached = 0;
 	/* A zone named with --zone needs no lookup, so there is nothing worth remembering for runs without it. */
 	if (c->cfg.zone[0] == '\0')

@@ -84,12 +84,12 @@ cname_remove(struct challenge *c, const struct zone *zone, const struct dns_reco
 }
 
 enum status
-cname_hold(struct challenge *c, const struct run_id *run, int *held, struct err *e)
+cname_hold(struct challenge *c, const struct run_id *run, int *is_holder, struct err *e)
 {
 	struct journal_entry entry;
 	enum status st;
 
-	*held = 0;
+	*is_holder = 0;
 	st = journal_load(c->cfg.state_dir, c->provider->name, c->fqdn, &entry, e);
 	if (st == ST_NOT_FOUND)
 		return ST_OK;
@@ -99,7 +99,7 @@ cname_hold(struct challenge *c, const struct run_id *run, int *held, struct err 
 	if (st == ST_OK)
 		st = journal_save(c->cfg.state_dir, &entry, e);
 	journal_entry_free(&entry);
-	*held = st == ST_OK;
+	*is_holder = st == ST_OK;
 	return st;
 }
 

@@ -3,7 +3,7 @@
  * certificate service, where no TXT record can be added. The policies:
  * fail (explain and change nothing), remove (journal the CNAME, delete it for
  * the challenge, restore it exactly afterwards) and follow (write the TXT at
- * the CNAME's target when the account holds that zone).
+ * the CNAME's target when that zone is in the account).
  *
  * Functions that take a name's lock say so; the others expect the caller to
  * hold the lock of c->fqdn (journal_lock).
@@ -34,13 +34,13 @@ enum status cname_remove(struct challenge *c, const struct zone *zone, const str
 
 /*
  * Adds the challenge value of c as a holder of the journal entry of c->fqdn,
- * when there is one (a CNAME that an earlier challenge removed). Sets *held.
+ * when there is one (a CNAME that an earlier challenge removed). Sets *is_holder.
  */
-enum status cname_hold(struct challenge *c, const struct run_id *run, int *held, struct err *e);
+enum status cname_hold(struct challenge *c, const struct run_id *run, int *is_holder, struct err *e);
 
 /*
  * Drops the challenge value of c from the journal entry of c->fqdn and, when
- * no live run holds the name any more, restores the CNAME. Nothing to do when
+ * no live run needs the name any more, restores the CNAME. Nothing to do when
  * there is no entry.
  */
 enum status cname_release(struct challenge *c, struct err *e);

@@ -555,7 +555,11 @@ config_load(struct config *cfg, enum hook_kind kind, int argc, char **argv, int 
 	st = apply_settings(cfg, &cli, e);
 	if (st != ST_OK)
 		return st;
-	cfg->mode = cli.check ? MODE_CHECK : cli.restore ? MODE_RESTORE : MODE_HOOK;
+	cfg->mode = MODE_HOOK;
+	if (cli.check)
+		cfg->mode = MODE_CHECK;
+	else if (cli.restore)
+		cfg->mode = MODE_RESTORE;
 	cfg->cli_domain = cli.domain;
 	cfg->cli_validation = cli.validation;
 	cfg->args = argv + optind;

@@ -19,14 +19,14 @@ enum hook_kind {
 	HOOK_CLEANUP,
 };
 
-/* What to do about a CNAME at _acme-challenge.<domain>, where no TXT record can be added. */
+/* Policy for a CNAME at _acme-challenge.<domain>, where no TXT record can be added. */
 enum cname_policy {
 	CNAME_FAIL,		/* change nothing and explain */
 	CNAME_REMOVE,		/* remove it for the challenge, then restore it exactly */
 	CNAME_FOLLOW,		/* write the TXT at the CNAME's target when the account holds it */
 };
 
-/* What the run does besides the plain hook step. */
+/* Mode of a run: the plain hook step, or one of the maintenance commands. */
 enum hook_mode {
 	MODE_HOOK,		/* auth or cleanup of one challenge */
 	MODE_CHECK,		/* dns01-auth --check NAME...: pre-flight report */

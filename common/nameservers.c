@@ -93,7 +93,17 @@ collect_addr(void *ctx, const unsigned char *msg, size_t msglen, const unsigned 
 	c->ns->addr_count++;
 }
 
-/* Sends one question to every resolver and keeps the first usable answer. */
+static const char *
+query_type_name(int qtype)
+{
+	if (qtype == ns_t_ns)
+		return "NS";
+	if (qtype == ns_t_a)
+		return "A";
+	return "AAAA";
+}
+
+/* Sends one question to every resolver and keeps the first usable response. */
 static enum status
 ask_resolvers(const struct dns_server_addr *resolvers, int count, const char *qname, int qtype,
     struct dns_exchange *answer, struct err *e)
@@ -122,7 +132,7 @@ ask_resolvers(const struct dns_server_addr *resolvers, int count, const char *qn
 
 		dns_format_addr(&resolvers[0], shown, sizeof(shown));
 		st = err_set(e, ST_TIMEOUT, "no resolver answered the %s query for %s (first resolver %s); check --resolver",
-		    qtype == ns_t_ns ? "NS" : qtype == ns_t_a ? "A" : "AAAA", qname, shown);
+		    query_type_name(qtype), qname, shown);
 	}
 	if (st == ST_OK) {
 		*answer = items[chosen];

@@ -58,7 +58,7 @@ read_stat(long pid, char *comm, size_t comm_size, long *ppid, unsigned long long
 
 /*
  * ACME clients that call hooks; the nearest ancestor that runs one of them is
- * the run, even when a wrapper script stands in between.
+ * the run, even when a wrapper script is in between.
  */
 static const char *const acme_clients[] = { "certbot", "lego", "uacme", "dehydrated", "acme.sh", NULL };
 

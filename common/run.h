@@ -1,7 +1,7 @@
 /*
  * Identifying "this run": the ACME client process (certbot) that calls the
- * hooks, so that state a run leaves behind can be told apart from state of a
- * run that has ended.
+ * hooks, so that state a run leaves behind can be distinguished from state
+ * of a run that has ended.
  */
 #ifndef DNS01_RUN_H
 #define DNS01_RUN_H

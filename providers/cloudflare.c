@@ -1,7 +1,7 @@
 /*
  * Cloudflare API v4 (https://developers.cloudflare.com/api/).
  *
- * Every answer is an envelope {"success", "errors":[{"code","message"}],
+ * Every response is an envelope {"success", "errors":[{"code","message"}],
  * "result", "result_info"}. Failures are classified by the numeric error
  * code, never by the message text.
  */
@@ -222,7 +222,7 @@ cloudflare_request_count(void *state)
 	return http_client_request_count(cf->http);
 }
 
-/* Retries rate limiting (429) and server errors; every other answer is final. */
+/* Retries rate limiting (429) and server errors; every other response is final. */
 static int
 should_retry(void *ctx, const struct http_response *resp)
 {

@@ -32,7 +32,7 @@ parse_error(json_t *root, struct cf_error *ce)
 	log_escape(ce->message, sizeof(ce->message), raw, strlen(raw));
 }
 
-/* Turns a Cloudflare error into a status and a message that says what to do. */
+/* Turns a Cloudflare error into a status and a message that explains what to do. */
 static enum status
 explain_error(const struct cf_error *ce, long http_status, const char *what, struct err *e)
 {

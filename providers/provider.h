@@ -3,7 +3,7 @@
  * The hooks call only these, so they do not know which API they talk to.
  *
  * Operations return a status and describe failures in e in words a user can
- * act on (what the API said and what to do); they never print errors
+ * act on (the API's error and what to do); they never print errors
  * themselves. The caller adds the domain and prints once.
  */
 #ifndef DNS01_PROVIDER_H
@@ -46,7 +46,7 @@ struct provider_ops {
 	enum status (*open)(const struct config *cfg, void **state, struct err *e);
 	void (*close)(void *state);
 
-	/* Finds the zone of the account that holds fqdn: the longest matching suffix, never a single label. */
+	/* Finds the zone of the account that contains fqdn: the longest matching suffix, never a single label. */
 	enum status (*find_zone)(void *state, const char *fqdn, struct zone *zone, struct err *e);
 
 	/* Lists the records of every type named exactly fqdn, following pagination. */
