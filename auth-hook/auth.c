@@ -11,6 +11,7 @@
 #include "challenge.h"
 #include "cname.h"
 #include "crashpoint.h"
+#include "dnssec.h"
 #include "journal.h"
 #include "log.h"
 #include "nameservers.h"
@@ -22,6 +23,8 @@
 #define AUTH_LOCK_TIMEOUT 300.0
 /* Maximum number of records that the last challenge of a run waits for together. */
 #define AUTH_MAX_BATCH 128
+/* A validating resolver that has not got the record after this long most likely caches an earlier negative answer. */
+#define DNSSEC_CHECK_TIMEOUT 10.0
 
 /* The plan of an auth run: the name and zone of the TXT record, and what the run changed to get there. */
 struct auth_plan {
@@ -259,6 +262,9 @@ wait_for_records(struct challenge *c, struct state_record *recs, int count, stru
 			log_info("waiting for the %d records of this run", count);
 		st = propagation_wait(items, (size_t)count, c->cfg.propagation_timeout, c->cfg.poll_interval, e);
 	}
+	if (st == ST_OK && c->cfg.dnssec_resolver_count > 0)
+		st = dnssec_check(items, (size_t)count, c->cfg.dnssec_resolvers, c->cfg.dnssec_resolver_count,
+		    DNSSEC_CHECK_TIMEOUT < c->cfg.propagation_timeout ? DNSSEC_CHECK_TIMEOUT : c->cfg.propagation_timeout, e);
 	for (i = 0; i < zone_count; i++)
 		nameservers_free(&sets[i]);
 	return st;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cname.h"
+#include "dnssec.h"
 #include "log.h"
 #include "nameservers.h"
 
@@ -99,6 +100,36 @@ report_cname(struct challenge *c, const struct dns_record *cname)
 	}
 }
 
+/* Asks each --dnssec-resolver whether it validates the zone; returns nonzero when one cannot. */
+static int
+check_dnssec(struct challenge *c, const char *zone)
+{
+	int fails = 0;
+	int i;
+
+	for (i = 0; i < c->cfg.dnssec_resolver_count; i++) {
+		enum dnssec_verdict verdict = VERDICT_PENDING;
+		struct err e = { ST_OK, "" };
+		char addr[80];
+		char reason[48];
+
+		dns_format_addr(&c->cfg.dnssec_resolvers[i], addr, sizeof(addr));
+		if (dnssec_probe_zone(zone, &c->cfg.dnssec_resolvers[i], &verdict, reason, sizeof(reason), &e) != ST_OK)
+			snprintf(reason, sizeof(reason), "%.47s", e.msg);
+		if (verdict == VERDICT_VALIDATED)
+			printf("  DNSSEC at resolver %s: the zone validates\n", addr);
+		else if (verdict == VERDICT_INSECURE)
+			printf("  DNSSEC at resolver %s: the zone is not signed, or the resolver does not validate\n", addr);
+		else if (verdict == VERDICT_BOGUS)
+			printf("  DNSSEC at resolver %s: FAILS: SERVFAIL, but an answer with checking disabled; check that "
+			    "the DS record at the registrar matches the zone's DNSKEY\n", addr);
+		else
+			printf("  DNSSEC at resolver %s: not checked: %s\n", addr, reason);
+		fails |= verdict == VERDICT_BOGUS;
+	}
+	return fails;
+}
+
 /* Checks one domain; returns nonzero when its renewal would fail. */
 static int
 check_domain(struct challenge *c, const char *domain)
@@ -143,6 +174,7 @@ check_domain(struct challenge *c, const char *domain)
 		printf("  nameservers: %d of %d answer\n", answered, total);
 		fails = 1;
 	}
+	fails |= check_dnssec(c, zone.name);
 	printf("  renewal with --cname=%s would %s\n", config_cname_policy_name(c->cfg.cname), fails ? "FAIL" : "succeed");
 	return fails;
 }

@@ -30,6 +30,7 @@ enum option_id {
 	OPT_ZONE,
 	OPT_CA_BUNDLE,
 	OPT_RESOLVER,
+	OPT_DNSSEC_RESOLVER,
 	OPT_NO_IPV6,
 	OPT_TTL,
 	OPT_PROPAGATION_TIMEOUT,
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "zone", required_argument, NULL, OPT_ZONE },
 	{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "dnssec-resolver", required_argument, NULL, OPT_DNSSEC_RESOLVER },
 	{ "no-ipv6", no_argument, NULL, OPT_NO_IPV6 },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "propagation-timeout", required_argument, NULL, OPT_PROPAGATION_TIMEOUT },
@@ -77,6 +79,8 @@ struct cli_values {
 	const char *ca_bundle;
 	const char *resolvers[CONFIG_MAX_RESOLVERS];
 	int resolver_count;
+	const char *dnssec_resolvers[CONFIG_MAX_RESOLVERS];
+	int dnssec_resolver_count;
 	int no_ipv6;
 	const char *ttl;
 	const char *propagation_timeout;
@@ -140,6 +144,12 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	if (kind == HOOK_AUTH)
 		fprintf(f, "%s",
 		    "  --ttl SECONDS              TTL of the TXT record (DNS01_TTL; default per provider)\n"
+		    "  --dnssec-resolver ADDR[:PORT]\n"
+		    "                             after the nameservers serve the record, ask this\n"
+		    "                             validating resolver too, and fail with a clear message\n"
+		    "                             when the zone's DNSSEC does not validate; repeat for\n"
+		    "                             several (DNS01_DNSSEC_RESOLVERS, comma-separated;\n"
+		    "                             default: no DNSSEC check)\n"
 		    "  --check                    report for each DOMAIN whether a renewal would succeed,\n"
 		    "                             with read-only API calls; exit 1 if not\n");
 	else
@@ -225,6 +235,14 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 				    CONFIG_MAX_RESOLVERS);
 			cli->resolvers[cli->resolver_count++] = optarg;
 			break;
+		case OPT_DNSSEC_RESOLVER:
+			if (kind != HOOK_AUTH)
+				return err_set(e, ST_USAGE, "--dnssec-resolver is an option of dns01-auth");
+			if (cli->dnssec_resolver_count == CONFIG_MAX_RESOLVERS)
+				return err_set(e, ST_USAGE, "too many --dnssec-resolver options; at most %d are used",
+				    CONFIG_MAX_RESOLVERS);
+			cli->dnssec_resolvers[cli->dnssec_resolver_count++] = optarg;
+			break;
 		case 'v': cli->verbose++; break;
 		case 'q': cli->quiet = 1; break;
 		case 'h':
@@ -246,7 +264,7 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 
 /* Every key the configuration file may contain; others are reported, since they are most likely typos. */
 static const char *const known_file_keys[] = { "provider", "state-dir", "credentials", "zone", "ca-bundle", "resolver",
-	"no-ipv6", "ttl", "propagation-timeout", "poll-interval", "cname", "cloudflare.api_token", "cloudflare.email",
+	"dnssec-resolver", "no-ipv6", "ttl", "propagation-timeout", "poll-interval", "cname", "cloudflare.api_token", "cloudflare.email",
 	"cloudflare.api_key", "cloudflare.base_url", "cloudflare.zone_id", "alidns.access_key_id",
 	"alidns.access_key_secret", "alidns.security_token", "alidns.endpoint", "alidns.signature_version", NULL };
 
@@ -363,30 +381,51 @@ default_state_dir(struct config *cfg, struct err *e)
 	return ST_OK;
 }
 
+/* Appends the comma-separated resolver addresses in list to out; what names the setting in errors. */
 static enum status
-parse_resolver_list(struct config *cfg, const char *list, struct err *e)
+parse_resolver_list(struct dns_server_addr *out, int *count, const char *list, const char *what, struct err *e)
 {
 	char copy[1024];
 	char *save = NULL;
 	char *item;
 
 	if (strlen(list) >= sizeof(copy))
-		return err_set(e, ST_USAGE, "resolver list is too long");
+		return err_set(e, ST_USAGE, "%s list is too long", what);
 	snprintf(copy, sizeof(copy), "%s", list);
 	if (strspn(list, ", \t") == strlen(list))
-		return err_set(e, ST_USAGE, "resolver list '%s' names no address; give addresses such as 192.0.2.53, separated by commas",
-		    list);
+		return err_set(e, ST_USAGE, "%s list '%s' names no address; give addresses such as 192.0.2.53, separated by commas",
+		    what, list);
 	for (item = strtok_r(copy, ", \t", &save); item != NULL; item = strtok_r(NULL, ", \t", &save)) {
 		enum status st;
 
-		if (cfg->resolver_count == CONFIG_MAX_RESOLVERS)
-			return err_set(e, ST_USAGE, "too many resolvers; at most %d are used", CONFIG_MAX_RESOLVERS);
-		st = dns_parse_server_addr(item, &cfg->resolvers[cfg->resolver_count], e);
+		if (*count == CONFIG_MAX_RESOLVERS)
+			return err_set(e, ST_USAGE, "too many %ss; at most %d are used", what, CONFIG_MAX_RESOLVERS);
+		st = dns_parse_server_addr(item, &out[*count], e);
 		if (st != ST_OK)
-			return st;
-		cfg->resolver_count++;
+			return err_prefix(e, "%s", what);
+		(*count)++;
 	}
 	return ST_OK;
+}
+
+/* Appends the command line's addresses when there are any, otherwise the list from env_name or file_key. */
+static enum status
+apply_resolvers(struct config *cfg, struct dns_server_addr *out, int *count, const char *const *cli_list,
+    int cli_count, const char *env_name, const char *file_key, struct err *e)
+{
+	const char *value;
+	enum status st;
+	int i;
+
+	for (i = 0; i < cli_count; i++) {
+		if ((st = dns_parse_server_addr(cli_list[i], &out[*count], e)) != ST_OK)
+			return err_prefix(e, "--%s", file_key);
+		(*count)++;
+	}
+	if (cli_count > 0)
+		return ST_OK;
+	value = pick(NULL, env_name, cfg, file_key);
+	return value != NULL ? parse_resolver_list(out, count, value, file_key, e) : ST_OK;
 }
 
 static int
@@ -409,7 +448,6 @@ apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
 {
 	const char *value;
 	enum status st;
-	int i;
 
 	value = pick(cli->provider, "DNS01_PROVIDER", cfg, "provider");
 	if (value == NULL)
@@ -445,15 +483,13 @@ apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
 			return err_set(e, ST_USAGE, "cannot read CA bundle '%s': %s", cfg->ca_bundle, strerror(errno));
 	}
 
-	if (cli->resolver_count > 0) {
-		for (i = 0; i < cli->resolver_count; i++)
-			if ((st = dns_parse_server_addr(cli->resolvers[i], &cfg->resolvers[cfg->resolver_count++], e)))
-				return st;
-	} else {
-		value = pick(NULL, "DNS01_RESOLVERS", cfg, "resolver");
-		if (value != NULL && (st = parse_resolver_list(cfg, value, e)))
-			return st;
-	}
+	st = apply_resolvers(cfg, cfg->resolvers, &cfg->resolver_count, cli->resolvers, cli->resolver_count,
+	    "DNS01_RESOLVERS", "resolver", e);
+	if (st == ST_OK && cfg->kind == HOOK_AUTH)
+		st = apply_resolvers(cfg, cfg->dnssec_resolvers, &cfg->dnssec_resolver_count, cli->dnssec_resolvers,
+		    cli->dnssec_resolver_count, "DNS01_DNSSEC_RESOLVERS", "dnssec-resolver", e);
+	if (st != ST_OK)
+		return st;
 	value = pick(cli->cname, "DNS01_CNAME", cfg, "cname");
 	if (value == NULL || strcmp(value, "fail") == 0)
 		cfg->cname = CNAME_FAIL;

@@ -65,6 +65,8 @@ struct config {
 
 	struct dns_server_addr resolvers[CONFIG_MAX_RESOLVERS];
 	int resolver_count;			/* 0: the system resolvers from /etc/resolv.conf */
+	struct dns_server_addr dnssec_resolvers[CONFIG_MAX_RESOLVERS];
+	int dnssec_resolver_count;		/* 0: no DNSSEC check */
 	int use_ipv6;
 
 	int ttl;				/* 0: the provider's default */

@@ -120,6 +120,7 @@ dns_exchange_reset(struct dns_exchange *item)
 	item->status = ST_TIMEOUT;
 	item->rcode = -1;
 	item->authoritative = 0;
+	item->authenticated = 0;
 	item->via_tcp = 0;
 }
 
@@ -142,6 +143,12 @@ build_query(const struct dns_exchange *item, unsigned char *buf, size_t size)
 		buf[2] |= 0x01;
 	else
 		buf[2] &= (unsigned char)~0x01;
+	/* Byte 3 holds AD (0x20) and CD (0x10); a resolver sets AD in its answer only when the query asks for it. */
+	buf[3] &= (unsigned char)~0x30;
+	if (item->dnssec)
+		buf[3] |= 0x20;
+	if (item->checking_disabled)
+		buf[3] |= 0x10;
 	return len;
 }
 
@@ -179,6 +186,7 @@ store_response(struct dns_exchange *item, const unsigned char *resp, size_t len)
 	item->response_len = len;
 	item->rcode = resp[3] & 0x0f;
 	item->authoritative = (resp[2] & 0x04) != 0;
+	item->authenticated = (resp[3] & 0x20) != 0;
 	item->status = ST_OK;
 }
 
@@ -502,6 +510,50 @@ dns_system_resolvers(struct dns_server_addr *out, int max)
 	}
 	fclose(f);
 	return count;
+}
+
+struct answer_search {
+	const char *value;
+	int found;
+};
+
+static void
+match_cname(void *ctx, const unsigned char *msg, size_t msglen, const unsigned char *rdata, size_t rdlen)
+{
+	struct answer_search *s = ctx;
+	char target[DNS_MSG_MAX];
+	size_t len;
+
+	(void)rdlen;
+	if (dns_expand_name(msg, msglen, rdata, target, sizeof(target)) != 0)
+		return;
+	len = strlen(s->value);
+	if (len > 0 && s->value[len - 1] == '.')
+		len--;
+	if (strlen(target) == len && strncasecmp(target, s->value, len) == 0)
+		s->found = 1;
+}
+
+static void
+match_txt(void *ctx, const unsigned char *msg, size_t msglen, const unsigned char *rdata, size_t rdlen)
+{
+	struct answer_search *s = ctx;
+	char text[DNS_MSG_MAX];
+
+	(void)msg;
+	(void)msglen;
+	if (dns_txt_join(rdata, rdlen, text, sizeof(text)) == 0 && strcmp(text, s->value) == 0)
+		s->found = 1;
+}
+
+int
+dns_answer_contains(const unsigned char *msg, size_t len, const char *qname, int qtype, const char *value)
+{
+	struct answer_search s = { value, 0 };
+
+	if (dns_for_each_answer(msg, len, qname, qtype, ns_s_an, qtype == ns_t_cname ? match_cname : match_txt, &s) != 0)
+		return 0;
+	return s.found;
 }
 
 const char *

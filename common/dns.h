@@ -29,6 +29,8 @@ struct dns_exchange {
 	const char *qname;
 	int qtype;			/* ns_t_txt, ns_t_ns, ns_t_a, ... */
 	int recurse;			/* set RD: for recursive resolvers, not authoritative servers */
+	int dnssec;			/* set AD, asking a validating resolver to say whether it validated */
+	int checking_disabled;		/* set CD: the resolver answers without validating */
 
 	/* Results. */
 	enum status status;		/* ST_OK when a response arrived */
@@ -36,6 +38,7 @@ struct dns_exchange {
 	size_t response_len;
 	int rcode;
 	int authoritative;
+	int authenticated;		/* AD: the resolver validated the answer with DNSSEC */
 	int via_tcp;			/* the UDP answer was truncated and TCP was used */
 };
 
@@ -69,6 +72,13 @@ int dns_expand_name(const unsigned char *msg, size_t msglen, const unsigned char
  * Returns -1 when the rdata is malformed or out is too small.
  */
 int dns_txt_join(const unsigned char *rdata, size_t rdlen, char *out, size_t size);
+
+/*
+ * Returns 1 when the answer section of msg holds a record of qtype (ns_t_txt
+ * or ns_t_cname) owned by qname with value: the joined TXT strings exactly,
+ * or the CNAME target without regard to case or a trailing dot.
+ */
+int dns_answer_contains(const unsigned char *msg, size_t len, const char *qname, int qtype, const char *value);
 
 /* Returns the mnemonic of a response code, such as "NXDOMAIN". */
 const char *dns_rcode_name(int rcode);

@@ -32,53 +32,14 @@ struct slot {
 	int addr;
 };
 
-struct answer_search {
-	const char *value;
-	int found;
-};
-
-static void
-match_cname(void *ctx, const unsigned char *msg, size_t msglen, const unsigned char *rdata, size_t rdlen)
-{
-	struct answer_search *s = ctx;
-	char target[DNS_MSG_MAX];
-	size_t len;
-
-	(void)rdlen;
-	if (dns_expand_name(msg, msglen, rdata, target, sizeof(target)) != 0)
-		return;
-	len = strlen(s->value);
-	if (len > 0 && s->value[len - 1] == '.')
-		len--;
-	if (strlen(target) == len && strncasecmp(target, s->value, len) == 0)
-		s->found = 1;
-}
-
-static void
-match_txt(void *ctx, const unsigned char *msg, size_t msglen, const unsigned char *rdata, size_t rdlen)
-{
-	struct answer_search *s = ctx;
-	char text[DNS_MSG_MAX];
-
-	(void)msg;
-	(void)msglen;
-	if (dns_txt_join(rdata, rdlen, text, sizeof(text)) == 0 && strcmp(text, s->value) == 0)
-		s->found = 1;
-}
-
 static enum answer
 classify(const struct dns_exchange *x, const char *value, int qtype)
 {
-	struct answer_search s = { value, 0 };
-	dns_record_fn match = qtype == ns_t_cname ? match_cname : match_txt;
-
 	if (x->status != ST_OK)
 		return ANSWER_NONE;
 	if (!x->authoritative || (x->rcode != ns_r_noerror && x->rcode != ns_r_nxdomain))
 		return ANSWER_REFUSED;
-	if (x->rcode == ns_r_noerror &&
-	    dns_for_each_answer(x->response, x->response_len, x->qname, x->qtype, ns_s_an, match, &s) == 0 &&
-	    s.found)
+	if (x->rcode == ns_r_noerror && dns_answer_contains(x->response, x->response_len, x->qname, qtype, value))
 		return ANSWER_SERVES;
 	return ANSWER_LACKS;
 }

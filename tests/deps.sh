@@ -10,7 +10,7 @@ PACKAGES=(
     gcc clang make pkg-config
     libcurl4-openssl-dev libssl-dev libjansson-dev libidn2-dev libcmocka-dev
     # test rig: DNS servers and tools, ACME test CA and client, mock, helpers
-    knot knot-dnsutils pebble certbot openssl python3 curl
+    knot knot-dnsutils unbound pebble certbot openssl python3 curl
     # other ACME clients that the hooks serve, and the tools of the install tests:
     # Debian package build, man page rendering, systemd unit checks
     dehydrated uacme lego util-linux build-essential dpkg-dev debhelper man-db groff-base bsdextrautils systemd
@@ -37,5 +37,14 @@ fi
 
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Installed packages must not start their system services: knot and unbound
+# would take port 53 on loopback, and unbound's service would query the
+# Internet's root servers. The rig starts its own instances instead.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+    trap 'rm -f "$policy"' EXIT
+    printf '#!/bin/sh\n# tests/deps.sh: no service starts while it installs packages\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -11,6 +11,9 @@
 #     (tests/mock/dns_fault_server.py). It is a third nameserver of the zone
 #     dnsfault.test and forwards to ns1 unless a test sets a fault. Its
 #     control API is http://127.0.0.1:18053/.
+#   - a validating resolver (unbound) on 127.0.53.4:53 that forwards
+#     everything to ns1 and trusts the signed zones dnssec-good.test (through the
+#     DS of its key) and dnssec-stale.test (through a DS that matches no key).
 # Every server listens on loopback only. Runtime files, pid files and logs go
 # under $RIG_DIR (default: build/rig in the repository).
 #
@@ -41,6 +44,7 @@ READY_TIMEOUT=${RIG_READY_TIMEOUT:-30}
 NS1_ADDR=127.0.53.1
 NS2_ADDR=127.0.53.2
 NS3_ADDR=127.0.53.3
+RESOLVER_ADDR=127.0.53.4
 DNSFAULT_CONTROL_LISTEN=127.0.0.1:18053
 PEBBLE_LISTEN=127.0.0.1:14000
 PEBBLE_MANAGEMENT_LISTEN=127.0.0.1:15000
@@ -49,8 +53,11 @@ MOCK_PORT=18443
 
 # Zones served by both knotd instances. dcv-provider.test is deliberately
 # missing from the mock's account (see write_mock_accounts).
-ZONES=(example.test sub.example.test example.com.test other.test dcv-provider.test dnsfault.test)
-COMPONENTS=(ns1 ns2 pebble mock dnsfault)
+ZONES=(example.test sub.example.test example.com.test other.test dcv-provider.test dnsfault.test
+    dnssec-good.test dnssec-stale.test)
+# Zones that knotd signs. Each server has its own keys, and the resolver queries ns1 only.
+SIGNED_ZONES=(dnssec-good.test dnssec-stale.test)
+COMPONENTS=(ns1 ns2 pebble mock dnsfault resolver)
 
 # Test credentials of the mock account. None of them is a real secret, but
 # the mock still keeps them out of its logs so tests can check that the hooks
@@ -82,7 +89,7 @@ usage() {
 
 require_tools() {
     local tool missing=()
-    for tool in knotd kdig knsupdate pebble openssl curl setsid "$PYTHON"; do
+    for tool in knotd kdig knsupdate keymgr unbound pebble openssl curl setsid "$PYTHON"; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
     done
     if ((${#missing[@]} > 0)); then
@@ -186,7 +193,7 @@ wait_ready() {
 require_free_ports() {
     "$PYTHON" - "$NS1_ADDR:53/udp" "$NS1_ADDR:53/tcp" "$NS2_ADDR:53/udp" "$NS2_ADDR:53/tcp" \
         "$PEBBLE_LISTEN/tcp" "$PEBBLE_MANAGEMENT_LISTEN/tcp" "$MOCK_HOST:$MOCK_PORT/tcp" \
-        "$NS3_ADDR:53/udp" "$NS3_ADDR:53/tcp" "$DNSFAULT_CONTROL_LISTEN/tcp" <<'PY'
+        "$NS3_ADDR:53/udp" "$NS3_ADDR:53/tcp" "$DNSFAULT_CONTROL_LISTEN/tcp" "$RESOLVER_ADDR:53/udp" "$RESOLVER_ADDR:53/tcp" <<'PY'
 import socket, sys
 busy = []
 for endpoint in sys.argv[1:]:
@@ -291,6 +298,9 @@ zone:
 EOF
         for zone in "${ZONES[@]}"; do
             printf '  - domain: %s\n' "$zone"
+            if [[ " ${SIGNED_ZONES[*]} " == *" $zone "* ]]; then
+                printf '    dnssec-signing: on\n'
+            fi
         done
     } >"$dir/knot.conf"
 }
@@ -360,7 +370,9 @@ write_mock_accounts() {
     {"id": "01fcbe75c57dd9158e225aa934649113", "name": "example.com.test"},
     {"id": "e4d05b6ea28f7f4cbaab2b4679ee48e8", "name": "sub.example.test"},
     {"id": "ef68ee158e807faaaa076f03a69e0c9a", "name": "other.test"},
-    {"id": "5d1c0a3f7b2e4c6d8e9f0a1b2c3d4e5f", "name": "dnsfault.test"}
+    {"id": "5d1c0a3f7b2e4c6d8e9f0a1b2c3d4e5f", "name": "dnsfault.test"},
+    {"id": "9b3e6f1c2d4a5b7c8e0f1a2b3c4d5e6f", "name": "dnssec-good.test"},
+    {"id": "3c5a7e9b1d2f4a6c8e0b2d4f6a8c0e1b", "name": "dnssec-stale.test"}
   ],
   "credentials": [
     {"name": "full-token", "scheme": "bearer", "token": "$CF_TEST_TOKEN",
@@ -409,6 +421,75 @@ start_dnsfault() {
 }
 
 # ---------------------------------------------------------------------------
+# unbound, the validating resolver
+
+# Print the trust anchor of each signed zone: the SHA-256 DS of ns1's key,
+# and for dnssec-stale.test the same key tag with a digest of no key.
+trust_anchors() {
+    local zone ds
+    for zone in "${SIGNED_ZONES[@]}"; do
+        ds=$(keymgr -c "$RIG_DIR/ns1/knot.conf" "$zone" ds | awk '$2 == "DS" && $5 == 2 { print; exit }')
+        [[ -n $ds ]] || die "keymgr printed no SHA-256 DS record for $zone"
+        if [[ $zone == dnssec-stale.test ]]; then
+            ds=$(awk -v digest="$(printf 'no such key' | sha256sum | awk '{ print toupper($1) }')" \
+                '{ $6 = digest; print }' <<<"$ds")
+        fi
+        printf '    trust-anchor: "%s"\n' "$ds"
+    done
+}
+
+# Every query is forwarded to ns1, which refuses names outside the rig zones,
+# so the resolver stays on loopback and never primes the root. Names outside
+# the signed zones are insecure because there is no root trust anchor.
+# The local-zone line is needed because unbound answers NXDOMAIN for test. by default.
+write_unbound_conf() {
+    local dir=$RIG_DIR/resolver
+    mkdir -p "$dir"
+    {
+        cat <<EOF
+server:
+    interface: $RESOLVER_ADDR
+    port: 53
+    do-ip6: no
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$dir"
+    pidfile: ""
+    use-syslog: no
+    logfile: ""
+    verbosity: 1
+    num-threads: 1
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    module-config: "validator iterator"
+    cache-max-ttl: 5
+    cache-max-negative-ttl: 1
+    val-bogus-ttl: 1
+    val-log-level: 2
+    local-zone: "test." nodefault
+EOF
+        trust_anchors
+        cat <<EOF
+
+forward-zone:
+    name: "."
+    forward-addr: $NS1_ADDR
+EOF
+    } >"$dir/unbound.conf"
+}
+
+resolver_responds() {
+    [[ -n $(kdig @"$RESOLVER_ADDR" dnssec-good.test SOA +short +timeout=1 +retry=0 2>/dev/null) ]]
+}
+
+start_resolver() {
+    write_unbound_conf || return 1
+    spawn resolver unbound -d -c "$RIG_DIR/resolver/unbound.conf"
+    wait_ready resolver "answers on $RESOLVER_ADDR" resolver_responds
+}
+
+# ---------------------------------------------------------------------------
 # Commands
 
 # Wait until no test run uses the rig; the lock is released when this
@@ -427,7 +508,7 @@ cmd_start() {
     require_tools
     lock_rig
     stop_all
-    rm -rf "$CA_DIR" "$RIG_DIR/ns1" "$RIG_DIR/ns2" "$RIG_DIR/pebble" "$RIG_DIR/mock" "$LOG_DIR"
+    rm -rf "$CA_DIR" "$RIG_DIR/ns1" "$RIG_DIR/ns2" "$RIG_DIR/pebble" "$RIG_DIR/mock" "$RIG_DIR/resolver" "$LOG_DIR"
     mkdir -p "$LOG_DIR" "$PID_DIR"
     require_free_ports || exit 1
 
@@ -437,13 +518,15 @@ cmd_start() {
         start_pebble &&
         start_mock &&
         start_dnsfault &&
+        start_resolver &&
         RIG_DIR=$RIG_DIR "$RIG_SCRIPT_DIR/alidns.sh" start; }; then
         log "start failed; stopping what was started"
         stop_all
         exit 1
     fi
     log "ready: ns1 $NS1_ADDR:53, ns2 $NS2_ADDR:53, pebble https://$PEBBLE_LISTEN/dir," \
-        "mock https://$MOCK_HOST:$MOCK_PORT/client/v4, ns3 $NS3_ADDR:53 (logs in $LOG_DIR)"
+        "mock https://$MOCK_HOST:$MOCK_PORT/client/v4, ns3 $NS3_ADDR:53," \
+        "validating resolver $RESOLVER_ADDR:53 (logs in $LOG_DIR)"
 }
 
 cmd_stop() {
@@ -476,6 +559,7 @@ component_responds() {
         pebble) pebble_responds >/dev/null 2>&1 ;;
         mock) mock_responds >/dev/null 2>&1 ;;
         dnsfault) dnsfault_responds >/dev/null 2>&1 ;;
+        resolver) resolver_responds ;;
     esac
 }
 
@@ -491,10 +575,11 @@ cmd_env() {
         RIG_NS1=$NS1_ADDR \
         RIG_NS2=$NS2_ADDR \
         RIG_NS3=$NS3_ADDR \
+        RIG_RESOLVER=$RESOLVER_ADDR \
         DNSFAULT_CONTROL=http://$DNSFAULT_CONTROL_LISTEN
     local name
     for name in RIG_DIR RIG_CA CLOUDFLARE_BASE_URL DNS01_CA_BUNDLE DNS01_RESOLVERS \
-        MOCK_CONTROL PEBBLE_DIR_URL RIG_NS1 RIG_NS2 RIG_NS3 DNSFAULT_CONTROL \
+        MOCK_CONTROL PEBBLE_DIR_URL RIG_NS1 RIG_NS2 RIG_NS3 RIG_RESOLVER DNSFAULT_CONTROL \
         CF_TEST_TOKEN CF_TEST_ZONE_TOKEN CF_TEST_READONLY_TOKEN \
         CF_TEST_IP_RESTRICTED_TOKEN CF_TEST_EMAIL CF_TEST_GLOBAL_KEY; do
         printf 'export %s=%q\n' "$name" "${!name}"

@@ -416,6 +416,41 @@ resolver_options_repeat(void **state)
 }
 
 static void
+dnssec_resolver_sources(void **state)
+{
+	struct fixture *f = *state;
+	char shown[64];
+
+	write_file(f->conf, "provider = x\ndnssec-resolver = 127.0.0.3, 127.0.0.4\n", 0600);
+	assert_int_equal(load(f, NULL), ST_OK);
+	assert_int_equal(f->cfg.dnssec_resolver_count, 2);
+	assert_int_equal(f->cfg.resolver_count, 0);
+	dns_format_addr(&f->cfg.dnssec_resolvers[1], shown, sizeof(shown));
+	assert_string_equal(shown, "127.0.0.4");
+
+	setenv("DNS01_DNSSEC_RESOLVERS", "[::1]:5353", 1);
+	assert_int_equal(load(f, "--dnssec-resolver", "127.0.0.1", "--dnssec-resolver", "127.0.0.2", NULL), ST_OK);
+	assert_int_equal(f->cfg.dnssec_resolver_count, 2);
+	dns_format_addr(&f->cfg.dnssec_resolvers[0], shown, sizeof(shown));
+	assert_string_equal(shown, "127.0.0.1");
+
+	assert_int_equal(load(f, NULL), ST_OK);
+	assert_int_equal(f->cfg.dnssec_resolver_count, 1);
+	dns_format_addr(&f->cfg.dnssec_resolvers[0], shown, sizeof(shown));
+	assert_string_equal(shown, "[::1]:5353");
+	unsetenv("DNS01_DNSSEC_RESOLVERS");
+
+	/* cleanup shares the file, so the key is known there, but it does not use it */
+	assert_int_equal(load_kind(f, HOOK_CLEANUP, NULL), ST_OK);
+	assert_int_equal(f->cfg.dnssec_resolver_count, 0);
+	assert_int_equal(load_kind(f, HOOK_CLEANUP, "--dnssec-resolver", "127.0.0.1", NULL), ST_USAGE);
+	assert_non_null(strstr(f->e.msg, "--dnssec-resolver is an option of dns01-auth"));
+
+	assert_int_equal(load(f, "--dnssec-resolver", "ns.example", NULL), ST_USAGE);
+	assert_non_null(strstr(f->e.msg, "ns.example"));
+}
+
+static void
 resolver_too_many(void **state)
 {
 	struct fixture *f = *state;
@@ -1030,6 +1065,7 @@ main(void)
 		CONFIG_TEST(resolver_list),
 		CONFIG_TEST(resolver_options_repeat),
 		CONFIG_TEST(resolver_too_many),
+		CONFIG_TEST(dnssec_resolver_sources),
 		CONFIG_TEST(resolver_invalid),
 		CONFIG_TEST(no_ipv6_settings),
 		CONFIG_TEST(propagation_timeout_precedence),
