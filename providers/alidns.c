@@ -122,31 +122,6 @@ set_zone(struct zone *zone, const char *name, struct err *e)
 	return ST_OK;
 }
 
-const char *
-alidns_json_id_text(json_t *value, char *buf, size_t size)
-{
-	if (json_is_string(value))
-		return json_string_value(value);
-	if (json_is_integer(value)) {
-		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-		return buf;
-	}
-	return NULL;
-}
-
-/*
- * Updates *best with name when it is a longer suffix of fqdn than *best.
- * Single-label names are never zones here: a TLD is not a DNS hosting zone.
- */
-static void
-consider_zone(const char *fqdn, const char *name, char *best, size_t size)
-{
-	if (name == NULL || strchr(name, '.') == NULL || !alidns_is_within(fqdn, name))
-		return;
-	if (strlen(name) > strlen(best) && strlen(name) < size)
-		snprintf(best, size, "%s", name);
-}
-
 /*
  * Pages through DescribeDomains and writes the longest domain of the account
  * that contains fqdn to best ("" when none). Compares both DomainName and
@@ -158,7 +133,6 @@ list_account_zones(struct alidns *ad, const char *fqdn, char *best, size_t size,
 {
 	char page_text[16];
 	char what[DOMAIN_MAX + 64];
-	long long total = -1;
 	int page;
 
 	best[0] = '\0';
@@ -166,31 +140,20 @@ list_account_zones(struct alidns *ad, const char *fqdn, char *best, size_t size,
 	snprintf(what, sizeof(what), "looking up the zone of %s", fqdn);
 	for (page = 1; page <= ALIDNS_MAX_PAGES; page++) {
 		struct alidns_param params[] = { { "PageNumber", page_text }, { "PageSize", ALIDNS_PAGE_SIZE } };
+		struct alidns_page page_info;
 		json_t *root = NULL;
-		json_t *domains;
-		json_t *item;
-		size_t page_items;
-		size_t i;
 		enum status st;
 
 		snprintf(page_text, sizeof(page_text), "%d", page);
 		st = alidns_call(&ad->client, "DescribeDomains", params, 2, what, &root, ae, e);
 		if (st != ST_OK)
 			return st;
-		domains = json_object_get(json_object_get(root, "Domains"), "Domain");
-		if (!json_is_array(domains)) {
-			json_decref(root);
-			return err_set(e, ST_PROTOCOL, "%s: the DescribeDomains answer has no Domains.Domain list", what);
-		}
-		total = json_integer_value(json_object_get(root, "TotalCount"));
-		json_array_foreach(domains, i, item) {
-			consider_zone(fqdn, json_string_value(json_object_get(item, "DomainName")), best, size);
-			consider_zone(fqdn, json_string_value(json_object_get(item, "PunyCode")), best, size);
-		}
-		page_items = json_array_size(domains);
-		*listed += page_items;
+		st = alidns_response_zones(root, fqdn, best, size, &page_info, what, e);
 		json_decref(root);
-		if (page_items == 0 || (long long)*listed >= total)
+		if (st != ST_OK)
+			return st;
+		*listed += page_info.items;
+		if (page_info.items == 0 || (long long)*listed >= page_info.total)
 			return ST_OK;
 	}
 	return err_set(e, ST_PROTOCOL, "%s: DescribeDomains returned more than %d pages; giving up; pass --zone",

@@ -1,7 +1,8 @@
 /*
  * Internals of the Alibaba Cloud DNS provider that alidns.c (settings, zone
- * lookup, the operations table) and alidns_records.c (record operations)
- * share. Not for use outside providers/alidns*.c.
+ * lookup, the operations table), alidns_records.c (record operations) and
+ * alidns_response.c (reading responses) share. Not for use outside
+ * providers/alidns*.c.
  */
 #ifndef DNS01_ALIDNS_H
 #define DNS01_ALIDNS_H
@@ -29,9 +30,6 @@ int alidns_is_within(const char *fqdn, const char *zone);
 
 /* Writes the host record of fqdn in zone: the labels before the zone, or "@" for the apex. */
 void alidns_relative_rr(const char *fqdn, const char *zone, char *rr, size_t size);
-
-/* Returns a JSON string, or an integer written as decimal into buf; NULL when neither. */
-const char *alidns_json_id_text(json_t *value, char *buf, size_t size);
 
 /* The record operations of struct provider_ops (see provider.h); state is a struct alidns. */
 enum status alidns_list_records(void *state, const struct zone *zone, const char *fqdn, struct record_list *out,

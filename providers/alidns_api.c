@@ -40,67 +40,6 @@ struct call_state {
 	int nonce_retries;
 };
 
-/* The status and the advice for the user that one error code leads to. */
-struct code_advice {
-	const char *code;
-	enum status status;
-	const char *advice;
-};
-
-static const struct code_advice code_advice[] = {
-	{ "InvalidAccessKeyId.NotFound", ST_AUTH,
-	  "the AccessKey ID from %s does not exist; check it in the RAM console under AccessKey management" },
-	{ "InvalidAccessKeyId", ST_AUTH,
-	  "the AccessKey ID from %s does not exist; check it in the RAM console under AccessKey management" },
-	{ "InvalidAccessKeyId.Inactive", ST_AUTH,
-	  "the AccessKey from %s is disabled; enable it in the RAM console or use another one" },
-	{ "SignatureDoesNotMatch", ST_AUTH,
-	  "the AccessKey secret from %s does not match its AccessKey ID; copy the secret again, or create a new AccessKey if it is lost" },
-	{ "IncompleteSignature", ST_AUTH,
-	  "the AccessKey secret from %s does not match its AccessKey ID; copy the secret again, or create a new AccessKey if it is lost" },
-	{ "InvalidSecurityToken.Expired", ST_AUTH,
-	  "the STS token from %s has expired; request a new token with its temporary AccessKey" },
-	{ "InvalidSecurityToken.Malformed", ST_AUTH,
-	  "the STS token from %s is damaged; set the token exactly as STS returned it" },
-	{ "InvalidSecurityToken.MismatchWithAccessKey", ST_AUTH,
-	  "the STS token from %s was issued for another AccessKey; set the temporary AccessKey that came with the token" },
-	{ "Forbidden.RAM", ST_PERMISSION,
-	  "the RAM policy of the AccessKey from %s does not allow this action; attach AliyunDNSFullAccess, or a policy that allows it on this domain" },
-	{ "Forbidden", ST_PERMISSION,
-	  "the account of the AccessKey from %s may not call this action; check the account's status in the Alibaba Cloud console" },
-	{ "Forbidden.RiskControl", ST_PERMISSION,
-	  "Alibaba Cloud's risk control blocked the account of the AccessKey from %s; check the account in the console" },
-	{ "Forbidden.UserVerification", ST_PERMISSION,
-	  "the account of the AccessKey from %s has not completed real-name verification; complete it in the console" },
-	{ "IncorrectDomainUser", ST_NOT_FOUND,
-	  "the domain is not in the account of the AccessKey from %s; add it in the Alibaba Cloud DNS console, or use the AccessKey of the account that holds it" },
-	{ "InvalidDomainName.NoExist", ST_NOT_FOUND,
-	  "the domain is not in Alibaba Cloud DNS for the account of the AccessKey from %s; add it in the Alibaba Cloud DNS console" },
-	{ "DomainRecordNotBelongToUser", ST_NOT_FOUND,
-	  "the record does not exist in the account of the AccessKey from %s" },
-	{ "DomainRecordDuplicate", ST_EXISTS, "an identical record exists already" },
-	{ "DomainRecordConflict", ST_CONFLICT,
-	  "another record at this name, usually a CNAME, cannot coexist with the new one" },
-	{ "QuotaExceeded.TTL", ST_USAGE,
-	  "the TTL is below the minimum of the domain's Alibaba Cloud DNS edition (600 seconds for the free and personal "
-	  "editions, 60 for Enterprise Standard, 1 for Enterprise Ultimate); pass --ttl with a value from that minimum to 86400" },
-	{ "SignatureNonceUsed", ST_TRANSIENT, "the server had seen this request's SignatureNonce before; run the hook again" },
-	{ "LastOperationNotFinished", ST_TRANSIENT,
-	  "an earlier change to this domain was still in progress; run the hook again in a minute" },
-	{ "DomainForbidden", ST_PERMISSION,
-	  "Alibaba Cloud DNS blocks changes to this domain; check its status in the Alibaba Cloud DNS console" },
-	{ "DomainRecordLocked", ST_PERMISSION, "the record is locked; unlock it in the Alibaba Cloud DNS console" },
-	{ "RecordForbidden.DNSChange", ST_TRANSIENT,
-	  "the domain's DNS servers are being changed; run the hook again when the migration is finished" },
-	{ "RecordForbidden.BlackHole", ST_PERMISSION,
-	  "the domain is in DDoS black hole mode and cannot be changed now; check it in the console" },
-	{ "InternalError", ST_TRANSIENT, "Alibaba Cloud DNS had an internal error; run the hook again later" },
-	{ "ServiceUnavailable", ST_TRANSIENT, "Alibaba Cloud DNS is unavailable; run the hook again later" },
-};
-
-static const char throttling_advice[] =
-    "the account's API rate limit was reached; wait a minute and run the hook again, or run fewer hooks at once";
-
 /* Accepts a host name or an https:// URL whose path is empty or "/". */
 static enum status
 parse_endpoint(const char *value, char *out, size_t size, struct err *e)
@@ -372,54 +311,6 @@ out:
 	return st;
 }
 
-static void
-copy_escaped(char *dst, size_t size, const char *src)
-{
-	log_escape(dst, size, src != NULL ? src : "", src != NULL ? strlen(src) : 0);
-}
-
-/* Reads Code, Message and RequestId (either capitalisation, as the SDKs accept) from an error body. */
-static int
-parse_error_body(const struct http_response *resp, struct alidns_error *ae)
-{
-	json_t *root = json_loadb(resp->body != NULL ? resp->body : "", resp->body_len, 0, NULL);
-	const char *code;
-	const char *message;
-	const char *request_id;
-	size_t len;
-
-	memset(ae, 0, sizeof(*ae));
-	ae->http_status = resp->status;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return 0;
-	}
-	code = json_string_value(json_object_get(root, "Code"));
-	if (code == NULL)
-		code = json_string_value(json_object_get(root, "code"));
-	message = json_string_value(json_object_get(root, "Message"));
-	if (message == NULL)
-		message = json_string_value(json_object_get(root, "message"));
-	request_id = json_string_value(json_object_get(root, "RequestId"));
-	if (request_id == NULL)
-		request_id = json_string_value(json_object_get(root, "requestId"));
-	copy_escaped(ae->code, sizeof(ae->code), code);
-	copy_escaped(ae->message, sizeof(ae->message), message);
-	copy_escaped(ae->request_id, sizeof(ae->request_id), request_id);
-	/* Messages end in a full stop; the advice follows after a semicolon. */
-	len = strlen(ae->message);
-	if (len > 0 && ae->message[len - 1] == '.')
-		ae->message[len - 1] = '\0';
-	json_decref(root);
-	return ae->code[0] != '\0';
-}
-
-static int
-is_throttling(const char *code)
-{
-	return strcmp(code, "Throttling") == 0 || strncmp(code, "Throttling.", 11) == 0;
-}
-
 /* Decides whether another attempt may succeed: throttling, busy domain, server errors, one reused nonce. */
 static int
 should_retry(void *ctx, const struct http_response *resp)
@@ -427,10 +318,9 @@ should_retry(void *ctx, const struct http_response *resp)
 	struct call_state *cs = ctx;
 	struct alidns_error ae;
 
-	if (!parse_error_body(resp, &ae))
+	if (!alidns_response_error(resp, &ae))
 		return resp->status >= 500;
-	if (is_throttling(ae.code) || strcmp(ae.code, "LastOperationNotFinished") == 0 ||
-	    strcmp(ae.code, "InternalError") == 0 || strcmp(ae.code, "ServiceUnavailable") == 0 || resp->status >= 500) {
+	if (alidns_error_retryable(&ae)) {
 		log_info("%s: Alibaba Cloud DNS returned %s (RequestId %s)", cs->action, ae.code, ae.request_id);
 		return 1;
 	}
@@ -441,72 +331,6 @@ should_retry(void *ctx, const struct http_response *resp)
 		return 1;
 	}
 	return 0;
-}
-
-static const char *
-request_id_text(const struct alidns_error *ae)
-{
-	return ae->request_id[0] != '\0' ? ae->request_id : "none";
-}
-
-enum status
-alidns_explain_error(const struct alidns_error *ae, const char *action, const char *source, const char *what,
-    struct err *e)
-{
-	char advice[512] = "";
-	enum status st = ST_PROTOCOL;
-	size_t i;
-
-	if (ae->http_status >= 500)
-		st = ST_TRANSIENT;
-	else if (ae->http_status == 403)
-		st = ST_PERMISSION;
-
-	for (i = 0; i < sizeof(code_advice) / sizeof(code_advice[0]); i++) {
-		if (strcmp(code_advice[i].code, ae->code) != 0)
-			continue;
-		st = code_advice[i].status;
-		/* Every advice text has at most one %s, the credentials source. */
-		snprintf(advice, sizeof(advice), code_advice[i].advice, source);
-		break;
-	}
-	if (i == sizeof(code_advice) / sizeof(code_advice[0])) {
-		if (is_throttling(ae->code)) {
-			st = ST_TRANSIENT;
-			snprintf(advice, sizeof(advice), "%s", throttling_advice);
-		} else if (st == ST_TRANSIENT) {
-			snprintf(advice, sizeof(advice), "Alibaba Cloud DNS had a server error; run the hook again later");
-		} else {
-			snprintf(advice, sizeof(advice), "the %s request was rejected; see the message", action);
-		}
-	}
-	return err_set(e, st, "%s: Alibaba Cloud DNS returned %s (HTTP %ld, RequestId %s): %s; %s", what,
-	    ae->code[0] != '\0' ? ae->code : "no error code", ae->http_status, request_id_text(ae),
-	    ae->message[0] != '\0' ? ae->message : "(no message)", advice);
-}
-
-/* Explains InvalidTimeStamp.Expired with the skew between the signing time and the response's Date header. */
-static enum status
-explain_clock_skew(const struct alidns_error *ae, const struct http_response *resp, time_t signed_at,
-    const char *what, struct err *e)
-{
-	struct tm tm;
-	long long skew;
-
-	memset(&tm, 0, sizeof(tm));
-	if (resp->date[0] == '\0' || strptime(resp->date, "%a, %d %b %Y %H:%M:%S GMT", &tm) == NULL)
-		return err_set(e, ST_SYSTEM,
-		    "%s: Alibaba Cloud DNS rejected the request timestamp as expired (InvalidTimeStamp.Expired, HTTP %ld, RequestId %s): "
-		    "this host's clock differs from the server's by more than the 15 minutes allowed (the answer had no Date header to measure by how much); "
-		    "correct the clock, for example with NTP (timedatectl set-ntp true)",
-		    what, ae->http_status, request_id_text(ae));
-	skew = (long long)timegm(&tm) - (long long)signed_at;
-	return err_set(e, ST_SYSTEM,
-	    "%s: Alibaba Cloud DNS rejected the request timestamp as expired (InvalidTimeStamp.Expired, HTTP %ld, RequestId %s): "
-	    "this host's clock is %lld min %lld s %s the server's (server Date: %s), more than the 15 minutes allowed; "
-	    "correct the clock, for example with NTP (timedatectl set-ntp true)",
-	    what, ae->http_status, request_id_text(ae), llabs(skew) / 60, llabs(skew) % 60,
-	    skew > 0 ? "behind" : "ahead of", resp->date);
 }
 
 /* Writes the URL that logs show: the endpoint, Action and the business parameters, nothing that authenticates. */
@@ -527,34 +351,16 @@ build_log_url(const struct alidns_client *client, const char *action, const stru
 	}
 }
 
-/* Turns a final non-success response into a status and message. */
-static enum status
-explain_response(struct call_state *cs, const struct http_response *resp, const char *what, struct alidns_error *ae,
-    struct err *e)
-{
-	char shown[200];
-
-	if (!parse_error_body(resp, ae)) {
-		log_escape(shown, sizeof(shown), resp->body != NULL ? resp->body : "", resp->body_len);
-		return err_set(e, resp->status >= 500 ? ST_TRANSIENT : ST_PROTOCOL,
-		    "%s: Alibaba Cloud DNS answered HTTP %ld with a body that is not an API error: %s", what,
-		    resp->status, shown);
-	}
-	if (strcmp(ae->code, "InvalidTimeStamp.Expired") == 0)
-		return explain_clock_skew(ae, resp, cs->signed_at, what, e);
-	return alidns_explain_error(ae, cs->action, cs->client->creds.source, what, e);
-}
-
 enum status
 alidns_call(struct alidns_client *client, const char *action, const struct alidns_param *params, size_t count,
     const char *what, json_t **root, struct alidns_error *ae, struct err *e)
 {
 	struct call_state cs = { client, action, params, count, NULL, { NULL }, 0, 0, 0 };
+	struct alidns_request_info info = { action, client->creds.source, 0 };
 	struct alidns_error local_error;
 	struct http_request req;
 	struct http_response resp;
 	char log_url[2048];
-	json_t *parsed = NULL;
 	enum status st;
 
 	*root = NULL;
@@ -571,33 +377,21 @@ alidns_call(struct alidns_client *client, const char *action, const struct alidn
 
 	st = http_send_retry(client->http, &req, &alidns_retry, prepare_attempt, should_retry, &cs, what, &resp, e);
 	wipe_url(&cs);
+	info.signed_at = cs.signed_at;
 	if (st == ST_TRANSIENT && resp.status != 0) {
 		/* Retries ran out on a response: explain its code rather than only its HTTP status. */
 		char gave_up[512];
 
 		snprintf(gave_up, sizeof(gave_up), "%s: gave up after %d attempts; the last one", what, cs.attempts);
-		explain_response(&cs, &resp, gave_up, ae, e);
+		alidns_response_explain(&resp, &info, gave_up, ae, e);
 		if (e != NULL)
 			e->status = ST_TRANSIENT;
 		st = ST_TRANSIENT;
 		goto out;
 	}
-	if (st != ST_OK)
-		goto out;
-
-	parsed = json_loadb(resp.body, resp.body_len, 0, NULL);
-	if (resp.status >= 200 && resp.status < 300 && json_is_object(parsed) &&
-	    json_object_get(parsed, "Code") == NULL) {
-		*root = parsed;
-		parsed = NULL;
-		goto out;
-	}
-	st = explain_response(&cs, &resp, what, ae, e);
 	if (st == ST_OK)
-		st = err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS answered HTTP %ld without a result", what,
-		    resp.status);
+		st = alidns_response_parse(&resp, &info, what, root, ae, e);
 out:
-	json_decref(parsed);
 	http_response_free(&resp);
 	return st;
 }

@@ -2,7 +2,7 @@
  * A client of the Alibaba Cloud DNS RPC API, version 2015-01-09: signed
  * requests (GET with signature version 1.0 and Format=JSON by default, or
  * POST with signature version 3), bounded retries, and errors classified by
- * their Code.
+ * their Code (see alidns_response.h, which reads the responses).
  */
 #ifndef DNS01_ALIDNS_API_H
 #define DNS01_ALIDNS_API_H
@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "alidns_credentials.h"
+#include "alidns_response.h"
 #include "alidns_sign.h"
 #include "config.h"
 #include "http.h"
@@ -33,14 +34,6 @@ struct alidns_client {
 	struct alidns_credentials creds;
 };
 
-/* The fields of an error response; empty strings where the body had none. */
-struct alidns_error {
-	long http_status;
-	char code[96];
-	char message[320];		/* escaped for printing */
-	char request_id[96];
-};
-
 /*
  * Loads the credentials, the endpoint (ALIBABA_CLOUD_DNS_ENDPOINT, else
  * alidns.endpoint in the configuration file, else ALIDNS_DEFAULT_ENDPOINT;
@@ -59,17 +52,9 @@ void alidns_client_close(struct alidns_client *client);
  * with capped backoff, and SignatureNonceUsed once. what names the operation
  * in messages. On success sets *root to the parsed JSON answer (release with
  * json_decref). On an API error fills ae (when not NULL) and returns the
- * status that alidns_explain_error gives.
+ * status that alidns_response_explain gives.
  */
 enum status alidns_call(struct alidns_client *client, const char *action, const struct alidns_param *params,
     size_t count, const char *what, json_t **root, struct alidns_error *ae, struct err *e);
-
-/*
- * Maps an error response to a status and an actionable message in e that
- * names the Code, the RequestId and the next step. source names where the
- * credentials came from.
- */
-enum status alidns_explain_error(const struct alidns_error *ae, const char *action, const char *source,
-    const char *what, struct err *e);
 
 #endif

@@ -6,68 +6,12 @@
  */
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "alidns.h"
 #include "log.h"
 #include "provider.h"
-
-/* Keeps the API's record object as rec->raw, for alidns_restore_record. */
-static enum status
-keep_raw(struct dns_record *rec, json_t *item, struct err *e)
-{
-	char *raw = json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS);
-	enum status st;
-
-	if (raw == NULL)
-		return err_set(e, ST_SYSTEM, "out of memory");
-	st = record_set_raw(rec, raw, e);
-	free(raw);
-	return st;
-}
-
-/* Appends the records of one DescribeSubDomainRecords page whose RR is exactly rr. */
-static enum status
-add_page_records(json_t *records, const char *fqdn, const char *rr, const char *what, struct record_list *out,
-    struct err *e)
-{
-	json_t *item;
-	size_t i;
-
-	json_array_foreach(records, i, item) {
-		char id_buf[32];
-		const char *id = alidns_json_id_text(json_object_get(item, "RecordId"), id_buf, sizeof(id_buf));
-		const char *record_rr = json_string_value(json_object_get(item, "RR"));
-		const char *type = json_string_value(json_object_get(item, "Type"));
-		const char *value = json_string_value(json_object_get(item, "Value"));
-		enum status st;
-
-		if (id == NULL || record_rr == NULL || type == NULL || value == NULL)
-			return err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned a record without RecordId, RR, Type or Value",
-			    what);
-		if (strcasecmp(record_rr, rr) != 0)
-			continue;
-		/*
-		 * NOTE: records with Status "Disable" are listed too, because they
-		 * still block a duplicate. So a disabled TXT with our value is
-		 * reused although no nameserver serves it.
-		 */
-		st = record_list_add(out, id, type, fqdn, value, (int)json_integer_value(json_object_get(item, "TTL")), e);
-		if (st == ST_OK) {
-			const char *status = json_string_value(json_object_get(item, "Status"));
-			const char *line = json_string_value(json_object_get(item, "Line"));
-
-			out->items[out->count - 1].hidden = (status != NULL && strcasecmp(status, "Disable") == 0) ||
-			    (line != NULL && strcmp(line, "default") != 0);
-			st = keep_raw(&out->items[out->count - 1], item, e);
-		}
-		if (st != ST_OK)
-			return st;
-	}
-	return ST_OK;
-}
 
 enum status
 alidns_list_records(void *state, const struct zone *zone, const char *fqdn, struct record_list *out,
@@ -91,10 +35,8 @@ alidns_list_records(void *state, const struct zone *zone, const char *fqdn, stru
 			{ "SubDomain", fqdn }, { "DomainName", zone->id },
 			{ "PageNumber", page_text }, { "PageSize", ALIDNS_PAGE_SIZE },
 		};
+		struct alidns_page page_info;
 		json_t *root = NULL;
-		json_t *records;
-		size_t page_items;
-		long long total;
 
 		if (page > ALIDNS_MAX_PAGES) {
 			st = err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned more than %d pages; giving up", what,
@@ -105,18 +47,10 @@ alidns_list_records(void *state, const struct zone *zone, const char *fqdn, stru
 		st = alidns_call(&ad->client, "DescribeSubDomainRecords", params, 4, what, &root, NULL, e);
 		if (st != ST_OK)
 			break;
-		records = json_object_get(json_object_get(root, "DomainRecords"), "Record");
-		if (!json_is_array(records)) {
-			json_decref(root);
-			st = err_set(e, ST_PROTOCOL, "%s: the answer has no DomainRecords.Record list", what);
-			break;
-		}
-		total = json_integer_value(json_object_get(root, "TotalCount"));
-		st = add_page_records(records, fqdn, rr, what, out, e);
-		page_items = json_array_size(records);
-		seen += page_items;
+		st = alidns_response_records(root, fqdn, rr, what, out, &page_info, e);
 		json_decref(root);
-		if (st != ST_OK || page_items == 0 || (long long)seen >= total)
+		seen += page_info.items;
+		if (st != ST_OK || page_info.items == 0 || (long long)seen >= page_info.total)
 			break;
 	}
 	if (st != ST_OK)
@@ -157,8 +91,6 @@ alidns_create_txt(void *state, const struct zone *zone, const char *fqdn, const 
 	char rr[DOMAIN_MAX + 1];
 	char ttl_text[16];
 	char what[DOMAIN_MAX + 64];
-	char id_buf[32];
-	const char *new_id;
 	json_t *root = NULL;
 	enum status st;
 
@@ -181,11 +113,7 @@ alidns_create_txt(void *state, const struct zone *zone, const char *fqdn, const 
 	}
 	if (st != ST_OK)
 		return st;
-	new_id = alidns_json_id_text(json_object_get(root, "RecordId"), id_buf, sizeof(id_buf));
-	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-		st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord answer has no RecordId", what);
-	else
-		snprintf(id, id_size, "%s", new_id);
+	st = alidns_response_record_id(root, id, id_size, what, e);
 	json_decref(root);
 	return st;
 }
@@ -201,7 +129,7 @@ alidns_delete_record(void *state, const struct zone *zone, const char *id, struc
 
 	(void)zone;
 	/* RecordIds are decimal numbers; anything else did not come from the API. */
-	if (id[0] == '\0' || strlen(id) > 32 || strspn(id, "0123456789") != strlen(id))
+	if (!alidns_id_valid(id))
 		return err_set(e, ST_USAGE, "refusing to delete record with invalid id '%s'", id);
 	snprintf(what, sizeof(what), "deleting record %s", id);
 	st = alidns_call(&ad->client, "DeleteDomainRecord", params, 1, what, &root, NULL, e);
@@ -210,113 +138,9 @@ alidns_delete_record(void *state, const struct zone *zone, const char *id, struc
 }
 
 
-/*
- * The attributes of a listed record that a client can set again.
- * AddDomainRecord takes RR, Type, Value, TTL, Line and (for MX) Priority,
- * UpdateDomainRecordRemark the Remark and SetDomainRecordStatus the Status.
- * The strings point into the parsed copy of struct dns_record.raw.
- */
-struct record_attributes {
-	const char *rr;
-	const char *type;
-	const char *value;
-	const char *line;		/* NULL when the listing had none: the default line */
-	const char *remark;		/* NULL when the record had none */
-	int disabled;			/* Status was "Disable" */
-	char ttl[32];
-	char priority[32];		/* "" unless the record is an MX record */
-};
-
-/* Copies a JSON integer or string into buf; returns nonzero when value is neither. */
-static int
-copy_number_text(json_t *value, char *buf, size_t size)
-{
-	char scratch[32];
-	const char *text = alidns_json_id_text(value, scratch, sizeof(scratch));
-
-	if (text == NULL || text[0] == '\0' || strlen(text) >= size)
-		return 1;
-	snprintf(buf, size, "%s", text);
-	return 0;
-}
-
-/* Returns the string member name of object, or NULL when it is missing or empty. */
-static const char *
-optional_string(json_t *object, const char *name)
-{
-	const char *value = json_string_value(json_object_get(object, name));
-
-	return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
-/* Reads the settable attributes from raw and checks that they describe rec in zone. */
-static enum status
-read_attributes(json_t *raw, const struct dns_record *rec, const struct zone *zone, struct record_attributes *attrs,
-    struct err *e)
-{
-	char rr[DOMAIN_MAX + 1];
-	const char *status;
-
-	memset(attrs, 0, sizeof(*attrs));
-	attrs->rr = json_string_value(json_object_get(raw, "RR"));
-	attrs->type = json_string_value(json_object_get(raw, "Type"));
-	attrs->value = json_string_value(json_object_get(raw, "Value"));
-	if (attrs->rr == NULL || attrs->type == NULL || attrs->value == NULL ||
-	    copy_number_text(json_object_get(raw, "TTL"), attrs->ttl, sizeof(attrs->ttl)) != 0)
-		return err_set(e, ST_PROTOCOL, "the saved copy of the %s record %s has no RR, Type, Value or TTL",
-		    rec->type, rec->name);
-
-	/* A copy that names another record would recreate the wrong one. */
-	if (!alidns_is_within(rec->name, zone->name))
-		return err_set(e, ST_PROTOCOL, "the saved record %s is not inside zone %s", rec->name, zone->name);
-	alidns_relative_rr(rec->name, zone->name, rr, sizeof(rr));
-	if (strcasecmp(attrs->rr, rr) != 0 || strcasecmp(attrs->type, rec->type) != 0)
-		return err_set(e, ST_PROTOCOL,
-		    "the saved copy of the %s record %s describes RR %s, Type %s instead; restore the record by hand",
-		    rec->type, rec->name, attrs->rr, attrs->type);
-
-	attrs->line = optional_string(raw, "Line");
-	attrs->remark = optional_string(raw, "Remark");
-	status = optional_string(raw, "Status");
-	attrs->disabled = status != NULL && strcasecmp(status, "Disable") == 0;
-	if (strcasecmp(attrs->type, "MX") == 0 &&
-	    copy_number_text(json_object_get(raw, "Priority"), attrs->priority, sizeof(attrs->priority)) != 0)
-		return err_set(e, ST_PROTOCOL, "the saved copy of the MX record %s has no Priority", rec->name);
-	return ST_OK;
-}
-
-/* Returns nonzero when a listed record has the type, value and line of attrs. */
-static int
-record_matches(const struct dns_record *rec, const struct record_attributes *attrs)
-{
-	const char *expected_line = attrs->line != NULL ? attrs->line : "default";
-	const char *line;
-	json_t *raw;
-	int same;
-
-	if (strcasecmp(rec->type, attrs->type) != 0)
-		return 0;
-	if (strcasecmp(attrs->type, "CNAME") == 0) {
-		char have[DOMAIN_MAX + 2];
-		char want[DOMAIN_MAX + 2];
-
-		record_canonical_name(rec->content, have, sizeof(have));
-		record_canonical_name(attrs->value, want, sizeof(want));
-		if (strcmp(have, want) != 0)
-			return 0;
-	} else if (strcmp(rec->content, attrs->value) != 0) {
-		return 0;
-	}
-	raw = rec->raw != NULL ? json_loads(rec->raw, 0, NULL) : NULL;
-	line = optional_string(raw, "Line");
-	same = strcmp(line != NULL ? line : "default", expected_line) == 0;
-	json_decref(raw);
-	return same;
-}
-
 /* Finds the id of the record at fqdn that has the type, value and line of attrs; ST_NOT_FOUND when none. */
 static enum status
-find_record_id(struct alidns *ad, const struct zone *zone, const char *fqdn, const struct record_attributes *attrs,
+find_record_id(struct alidns *ad, const struct zone *zone, const char *fqdn, const struct alidns_record_attributes *attrs,
     char *id, size_t id_size, struct err *e)
 {
 	struct record_list list;
@@ -328,7 +152,7 @@ find_record_id(struct alidns *ad, const struct zone *zone, const char *fqdn, con
 		return st;
 	st = ST_NOT_FOUND;
 	for (i = 0; i < list.count; i++) {
-		if (record_matches(&list.items[i], attrs) && strlen(list.items[i].id) < id_size) {
+		if (alidns_saved_record_matches(&list.items[i], attrs) && strlen(list.items[i].id) < id_size) {
 			snprintf(id, id_size, "%s", list.items[i].id);
 			st = ST_OK;
 			break;
@@ -345,7 +169,7 @@ find_record_id(struct alidns *ad, const struct zone *zone, const char *fqdn, con
  * or its response was lost, the record is looked up by listing the name.
  */
 static enum status
-add_saved_record(struct alidns *ad, const struct zone *zone, const char *fqdn, const struct record_attributes *attrs,
+add_saved_record(struct alidns *ad, const struct zone *zone, const char *fqdn, const struct alidns_record_attributes *attrs,
     const char *what, char *id, size_t id_size, int *created, struct err *e)
 {
 	struct alidns_param params[7] = {
@@ -356,8 +180,6 @@ add_saved_record(struct alidns *ad, const struct zone *zone, const char *fqdn, c
 	struct err call_error;
 	struct err list_error = { ST_OK, "" };
 	size_t count = 5;
-	char id_buf[32];
-	const char *new_id;
 	json_t *root = NULL;
 	enum status st;
 
@@ -368,11 +190,7 @@ add_saved_record(struct alidns *ad, const struct zone *zone, const char *fqdn, c
 		params[count++] = (struct alidns_param){ "Priority", attrs->priority };
 	st = alidns_call(&ad->client, "AddDomainRecord", params, count, what, &root, &ae, e);
 	if (st == ST_OK) {
-		new_id = alidns_json_id_text(json_object_get(root, "RecordId"), id_buf, sizeof(id_buf));
-		if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-			st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord response has no RecordId", what);
-		else
-			snprintf(id, id_size, "%s", new_id);
+		st = alidns_response_record_id(root, id, id_size, what, e);
 		json_decref(root);
 		*created = st == ST_OK;
 		return st;
@@ -397,7 +215,7 @@ add_saved_record(struct alidns *ad, const struct zone *zone, const char *fqdn, c
 
 /* Sets the remark and the status that the saved record had on the record id. */
 static enum status
-set_remark_and_status(struct alidns *ad, const struct record_attributes *attrs, const char *id, const char *what,
+set_remark_and_status(struct alidns *ad, const struct alidns_record_attributes *attrs, const char *id, const char *what,
     struct err *e)
 {
 	json_t *root = NULL;
@@ -449,23 +267,15 @@ alidns_restore_record(void *state, const struct zone *zone, const struct dns_rec
     struct err *e)
 {
 	struct alidns *ad = state;
-	struct record_attributes attrs;
+	struct alidns_record_attributes attrs;
 	char what[DOMAIN_MAX + 64];
 	char new_id[32] = "";
 	json_t *raw;
 	enum status st;
 	int created = 0;
 
-	if (rec->raw == NULL)
-		return err_set(e, ST_PROTOCOL, "no saved copy of the %s record %s to restore", rec->type, rec->name);
-	raw = json_loads(rec->raw, 0, NULL);
-	if (!json_is_object(raw)) {
-		json_decref(raw);
-		return err_set(e, ST_PROTOCOL, "the saved copy of the %s record %s is not a JSON object", rec->type,
-		    rec->name);
-	}
 	snprintf(what, sizeof(what), "restoring %s record %s", rec->type, rec->name);
-	st = read_attributes(raw, rec, zone, &attrs, e);
+	st = alidns_saved_record_read(rec, zone, &raw, &attrs, e);
 	if (st == ST_OK)
 		st = add_saved_record(ad, zone, rec->name, &attrs, what, new_id, sizeof(new_id), &created, e);
 	if (st == ST_OK)
