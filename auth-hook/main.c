@@ -30,7 +30,10 @@ main(int argc, char **argv)
 	st = challenge_open(&c, HOOK_AUTH, "dns01-auth", argc, argv, &exit_now, &e);
 	if (st == ST_OK && !exit_now)
 		st = run(&c, &e);
-	if (st != ST_OK) {
+	if (st == ST_DECLINED) {
+		/* Not a failure: the caller offers its next challenge type. */
+		log_info("%s", e.msg);
+	} else if (st != ST_OK) {
 		if (c.cfg.domain[0] != '\0')
 			log_error("%s: %s", c.cfg.domain, e.msg);
 		else

@@ -346,10 +346,8 @@ caller_plan_run(struct challenge *c, const struct caller_plan *plan, caller_step
 		log_debug("%s '%s': %s", caller_name(plan->caller), plan->operation, plan->detail);
 		return ST_OK;
 	}
-	if (plan->outcome == CALLER_DECLINE) {
-		/* NOTE: status.h has no status for a declined challenge; ST_NOT_FOUND exits 1, as uacme expects. */
-		return err_set(e, ST_NOT_FOUND, "declined the %s", plan->detail);
-	}
+	if (plan->outcome == CALLER_DECLINE)
+		return err_set(e, ST_DECLINED, "declined the %s", plan->detail);
 	if (plan->caller == CALLER_CERTBOT) {
 		enum status st = challenge_set_input(c, NULL, NULL, e);
 

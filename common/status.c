@@ -50,6 +50,7 @@ status_name(enum status status)
 		[ST_PROTOCOL] = "protocol error",
 		[ST_TIMEOUT] = "timed out",
 		[ST_SYSTEM] = "system error",
+		[ST_DECLINED] = "declined",
 	};
 
 	if ((unsigned)status >= ST__MAX)

@@ -22,6 +22,7 @@ enum status {
 	ST_PROTOCOL,		/* malformed or unexpected response */
 	ST_TIMEOUT,		/* propagation or request timed out */
 	ST_SYSTEM,		/* local failure: memory, file system */
+	ST_DECLINED,		/* a challenge type that the hooks do not handle, refused as the caller expects */
 	ST__MAX
 };
 

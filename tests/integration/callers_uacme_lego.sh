@@ -38,7 +38,8 @@ test_uacme_other_types_declined() {
     require_hooks
     use_cloudflare_token
     assert_exit 1 hook dns01-auth begin http-01 example.test "$TOKEN" "$KEY_AUTH"
-    assert_contains "$(cat "$LAST_STDERR")" "http-01" "decline message"
+    assert_contains "$(cat "$LAST_STDERR")" "declined the challenge type 'http-01'" "decline message"
+    assert_not_contains "$(cat "$LAST_STDERR")" "error" "decline message"
     assert_exit 1 hook dns01-auth begin tls-alpn-01 example.test "$TOKEN" "$V1"
     assert_exit 0 hook dns01-auth 'done' http-01 example.test "$TOKEN" "$KEY_AUTH"
     assert_eq 0 "$(mock_count '*' '.')" "API requests"

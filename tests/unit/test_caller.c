@@ -598,7 +598,7 @@ run_ignored_and_declined(void **state)
 
 	(void)state;
 	assert_int_equal(run_plan(HOOK_AUTH, ignored, &c, &e), ST_OK);
-	assert_int_equal(run_plan(HOOK_AUTH, declined, &c, &e), ST_NOT_FOUND);
+	assert_int_equal(run_plan(HOOK_AUTH, declined, &c, &e), ST_DECLINED);
 	assert_int_equal(status_exit_code(e.status), 1);
 	assert_non_null(strstr(e.msg, "http-01"));
 	assert_int_equal(call_count, 0);
