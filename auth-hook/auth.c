@@ -265,6 +265,9 @@ wait_for_records(struct challenge *c, struct state_record *recs, int count, stru
 	if (st == ST_OK && c->cfg.dnssec_resolver_count > 0)
 		st = dnssec_check(items, (size_t)count, c->cfg.dnssec_resolvers, c->cfg.dnssec_resolver_count,
 		    DNSSEC_CHECK_TIMEOUT < c->cfg.propagation_timeout ? DNSSEC_CHECK_TIMEOUT : c->cfg.propagation_timeout, e);
+	/* The caller prefixes this call's domain, which need not be the one that failed. */
+	if (st != ST_OK && count > 1)
+		err_prefix(e, "while waiting for the %d records of this run", count);
 	for (i = 0; i < zone_count; i++)
 		nameservers_free(&sets[i]);
 	return st;

@@ -111,11 +111,11 @@ check_dnssec(struct challenge *c, const char *zone)
 		enum dnssec_verdict verdict = VERDICT_PENDING;
 		struct err e = { ST_OK, "" };
 		char addr[80];
-		char reason[48];
+		char reason[160];
 
 		dns_format_addr(&c->cfg.dnssec_resolvers[i], addr, sizeof(addr));
 		if (dnssec_probe_zone(zone, &c->cfg.dnssec_resolvers[i], &verdict, reason, sizeof(reason), &e) != ST_OK)
-			snprintf(reason, sizeof(reason), "%.47s", e.msg);
+			snprintf(reason, sizeof(reason), "failed: %.150s", e.msg);
 		if (verdict == VERDICT_VALIDATED)
 			printf("  DNSSEC at resolver %s: the zone validates\n", addr);
 		else if (verdict == VERDICT_INSECURE)
@@ -124,7 +124,7 @@ check_dnssec(struct challenge *c, const char *zone)
 			printf("  DNSSEC at resolver %s: FAILS: SERVFAIL, but an answer with checking disabled; check that "
 			    "the DS record at the registrar matches the zone's DNSKEY\n", addr);
 		else
-			printf("  DNSSEC at resolver %s: not checked: %s\n", addr, reason);
+			printf("  DNSSEC at resolver %s: not checked: it %s\n", addr, reason);
 		fails |= verdict == VERDICT_BOGUS;
 	}
 	return fails;
@@ -188,13 +188,18 @@ check_run(struct challenge *c, struct err *e)
 	if (c->cfg.arg_count == 0)
 		return err_set(e, ST_USAGE, "--check needs the domains to check, such as: dns01-auth --provider %s --check example.com www.example.com",
 		    c->provider->name);
+	/* Option parsing stops at the first domain, so a later option would be checked as a domain. */
+	for (i = 0; i < c->cfg.arg_count; i++)
+		if (c->cfg.args[i][0] == '-')
+			return err_set(e, ST_USAGE, "option '%s' comes after the domains; put every option before them",
+			    c->cfg.args[i]);
 	for (i = 0; i < c->cfg.arg_count; i++)
 		failed += check_domain(c, c->cfg.args[i]);
 	fflush(stdout);
 	/* The summary is about all domains, so the error line must not name the last one checked. */
 	c->cfg.domain[0] = '\0';
 	if (failed > 0)
-		return err_set(e, ST_CONFLICT, "%d of %d domains would fail to renew; see the report above", failed,
-		    c->cfg.arg_count);
+		return err_set(e, ST_CONFLICT, "%d of %d %s would fail to renew; see the report above", failed,
+		    c->cfg.arg_count, c->cfg.arg_count == 1 ? "domain" : "domains");
 	return ST_OK;
 }

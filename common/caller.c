@@ -152,10 +152,16 @@ parse_uacme(char *const *operands, int count, struct caller_plan *plan, struct e
 		return err_set(e, ST_USAGE, "uacme calls '%s TYPE IDENT TOKEN AUTH'; got %d argument%s after '%s'",
 		    plan->operation, count, count == 1 ? "" : "s", plan->operation);
 	if (strcmp(operands[0], "dns-01") != 0) {
+		char type[44];
+		char ident[64];
+
 		/* uacme(1): any nonzero exit of begin declines, and uacme offers the next challenge type. */
 		plan->outcome = kind == HOOK_AUTH ? CALLER_DECLINE : CALLER_IGNORE;
-		snprintf(plan->detail, sizeof(plan->detail), "challenge type '%.40s' for %.60s: this hook answers dns-01 only",
-		    operands[0], operands[1]);
+		/* The detail is printed, and the arguments may contain anything, line breaks included. */
+		log_escape(type, sizeof(type), operands[0], strlen(operands[0]));
+		log_escape(ident, sizeof(ident), operands[1], strlen(operands[1]));
+		snprintf(plan->detail, sizeof(plan->detail), "challenge type '%s' for %s: this hook answers dns-01 only",
+		    type, ident);
 		return ST_OK;
 	}
 	if ((st = alloc_steps(plan, 1, e)) != ST_OK)
@@ -343,7 +349,10 @@ caller_plan_run(struct challenge *c, const struct caller_plan *plan, caller_step
 	size_t i;
 
 	if (plan->outcome == CALLER_IGNORE) {
-		log_debug("%s '%s': %s", caller_name(plan->caller), plan->operation, plan->detail);
+		char operation[64];
+
+		log_escape(operation, sizeof(operation), plan->operation, strlen(plan->operation));
+		log_debug("%s '%s': %s", caller_name(plan->caller), operation, plan->detail);
 		return ST_OK;
 	}
 	if (plan->outcome == CALLER_DECLINE)

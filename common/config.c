@@ -130,6 +130,12 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	    "  --resolver ADDR[:PORT]     resolver used to find the zone's nameservers; repeat\n"
 	    "                             for several (DNS01_RESOLVERS, comma-separated;\n"
 	    "                             default: /etc/resolv.conf)\n"
+	    "  --dnssec-resolver ADDR[:PORT]\n"
+	    "                             after the nameservers serve the record, ask this\n"
+	    "                             validating resolver too, and fail with a clear message\n"
+	    "                             when the zone's DNSSEC does not validate; repeat for\n"
+	    "                             several (DNS01_DNSSEC_RESOLVERS, comma-separated; at\n"
+	    "                             most 8; default: no DNSSEC check)\n"
 	    "  --cname POLICY             what to do about a CNAME at _acme-challenge: fail (change\n"
 	    "                             nothing, explain), remove (remove it during the challenge\n"
 	    "                             and restore it exactly), follow (write the TXT at its\n"
@@ -144,12 +150,6 @@ config_usage(enum hook_kind kind, const char *progname, void *stream)
 	if (kind == HOOK_AUTH)
 		fprintf(f, "%s",
 		    "  --ttl SECONDS              TTL of the TXT record (DNS01_TTL; default per provider)\n"
-		    "  --dnssec-resolver ADDR[:PORT]\n"
-		    "                             after the nameservers serve the record, ask this\n"
-		    "                             validating resolver too, and fail with a clear message\n"
-		    "                             when the zone's DNSSEC does not validate; repeat for\n"
-		    "                             several (DNS01_DNSSEC_RESOLVERS, comma-separated;\n"
-		    "                             default: no DNSSEC check)\n"
 		    "  --check                    report for each DOMAIN whether a renewal would succeed,\n"
 		    "                             with read-only API calls; exit 1 if not\n");
 	else
@@ -231,15 +231,13 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 			break;
 		case OPT_RESOLVER:
 			if (cli->resolver_count == CONFIG_MAX_RESOLVERS)
-				return err_set(e, ST_USAGE, "too many --resolver options; at most %d are used",
+				return err_set(e, ST_USAGE, "too many --resolver options; at most %d are allowed",
 				    CONFIG_MAX_RESOLVERS);
 			cli->resolvers[cli->resolver_count++] = optarg;
 			break;
 		case OPT_DNSSEC_RESOLVER:
-			if (kind != HOOK_AUTH)
-				return err_set(e, ST_USAGE, "--dnssec-resolver is an option of dns01-auth");
 			if (cli->dnssec_resolver_count == CONFIG_MAX_RESOLVERS)
-				return err_set(e, ST_USAGE, "too many --dnssec-resolver options; at most %d are used",
+				return err_set(e, ST_USAGE, "too many --dnssec-resolver options; at most %d are allowed",
 				    CONFIG_MAX_RESOLVERS);
 			cli->dnssec_resolvers[cli->dnssec_resolver_count++] = optarg;
 			break;
@@ -390,16 +388,17 @@ parse_resolver_list(struct dns_server_addr *out, int *count, const char *list, c
 	char *item;
 
 	if (strlen(list) >= sizeof(copy))
-		return err_set(e, ST_USAGE, "%s list is too long", what);
+		return err_set(e, ST_USAGE, "%s is too long: at most %zu characters", what, sizeof(copy) - 1);
 	snprintf(copy, sizeof(copy), "%s", list);
 	if (strspn(list, ", \t") == strlen(list))
-		return err_set(e, ST_USAGE, "%s list '%s' names no address; give addresses such as 192.0.2.53, separated by commas",
+		return err_set(e, ST_USAGE, "%s '%s' names no address; give addresses such as 192.0.2.53, separated by commas",
 		    what, list);
 	for (item = strtok_r(copy, ", \t", &save); item != NULL; item = strtok_r(NULL, ", \t", &save)) {
 		enum status st;
 
 		if (*count == CONFIG_MAX_RESOLVERS)
-			return err_set(e, ST_USAGE, "too many %ss; at most %d are used", what, CONFIG_MAX_RESOLVERS);
+			return err_set(e, ST_USAGE, "too many addresses in %s; at most %d are allowed", what,
+			    CONFIG_MAX_RESOLVERS);
 		st = dns_parse_server_addr(item, &out[*count], e);
 		if (st != ST_OK)
 			return err_prefix(e, "%s", what);
@@ -413,6 +412,7 @@ static enum status
 apply_resolvers(struct config *cfg, struct dns_server_addr *out, int *count, const char *const *cli_list,
     int cli_count, const char *env_name, const char *file_key, struct err *e)
 {
+	char what[64];
 	const char *value;
 	enum status st;
 	int i;
@@ -425,7 +425,10 @@ apply_resolvers(struct config *cfg, struct dns_server_addr *out, int *count, con
 	if (cli_count > 0)
 		return ST_OK;
 	value = pick(NULL, env_name, cfg, file_key);
-	return value != NULL ? parse_resolver_list(out, count, value, file_key, e) : ST_OK;
+	if (value == NULL)
+		return ST_OK;
+	snprintf(what, sizeof(what), "%s", getenv(env_name) != NULL ? env_name : file_key);
+	return parse_resolver_list(out, count, value, what, e);
 }
 
 static int
@@ -485,7 +488,8 @@ apply_settings(struct config *cfg, const struct cli_values *cli, struct err *e)
 
 	st = apply_resolvers(cfg, cfg->resolvers, &cfg->resolver_count, cli->resolvers, cli->resolver_count,
 	    "DNS01_RESOLVERS", "resolver", e);
-	if (st == ST_OK && cfg->kind == HOOK_AUTH)
+	/* Both programs: either one runs the auth step for dehydrated, uacme and lego. */
+	if (st == ST_OK)
 		st = apply_resolvers(cfg, cfg->dnssec_resolvers, &cfg->dnssec_resolver_count, cli->dnssec_resolvers,
 		    cli->dnssec_resolver_count, "DNS01_DNSSEC_RESOLVERS", "dnssec-resolver", e);
 	if (st != ST_OK)

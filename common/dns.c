@@ -121,6 +121,7 @@ dns_exchange_reset(struct dns_exchange *item)
 	item->rcode = -1;
 	item->authoritative = 0;
 	item->authenticated = 0;
+	item->recursion_available = 0;
 	item->via_tcp = 0;
 }
 
@@ -187,6 +188,7 @@ store_response(struct dns_exchange *item, const unsigned char *resp, size_t len)
 	item->rcode = resp[3] & 0x0f;
 	item->authoritative = (resp[2] & 0x04) != 0;
 	item->authenticated = (resp[3] & 0x20) != 0;
+	item->recursion_available = (resp[3] & 0x80) != 0;
 	item->status = ST_OK;
 }
 

@@ -39,6 +39,7 @@ struct dns_exchange {
 	int rcode;
 	int authoritative;
 	int authenticated;		/* AD: the resolver validated the answer with DNSSEC */
+	int recursion_available;	/* RA: the server resolves names for others */
 	int via_tcp;			/* the UDP answer was truncated and TCP was used */
 };
 

@@ -18,8 +18,7 @@ struct pair {
 	size_t item;
 	int resolver;
 	enum dnssec_verdict verdict;
-	int replied;		/* the resolver answered at least once */
-	char reason[48];
+	char reason[160];	/* what the resolver did, for the warning, starting with a verb */
 };
 
 static int
@@ -56,16 +55,28 @@ static enum dnssec_verdict
 judge(const struct dns_exchange *plain, const struct dns_exchange *unchecked, const char *value, char *reason,
     size_t size)
 {
+	if (plain->status != ST_OK) {
+		snprintf(reason, size, "did not reply; check --dnssec-resolver");
+		return VERDICT_PENDING;
+	}
+	if (plain->rcode == ns_r_refused) {
+		snprintf(reason, size, "refuses the query; allow this host in its access control, or name another resolver");
+		return VERDICT_UNUSABLE;
+	}
+	/* An authoritative-only server replies to queries for its own zones without RA and validates nothing. */
+	if (!plain->recursion_available) {
+		snprintf(reason, size, "is not a recursive resolver (no RA flag in its answer); name a validating resolver");
+		return VERDICT_UNUSABLE;
+	}
 	if (serves(plain, value))
 		return plain->authenticated ? VERDICT_VALIDATED : VERDICT_INSECURE;
-	if (plain->status == ST_OK && plain->rcode == ns_r_servfail && answered(unchecked))
+	if (plain->rcode == ns_r_servfail && answered(unchecked))
 		return VERDICT_BOGUS;
-	if (plain->status != ST_OK)
-		snprintf(reason, size, "no reply");
-	else if (plain->rcode == ns_r_noerror)
-		snprintf(reason, size, "an answer without the value");
+	if (plain->rcode == ns_r_servfail)
+		snprintf(reason, size, "answers SERVFAIL even with checking disabled, so it cannot reach the zone's nameservers");
 	else
-		snprintf(reason, size, "%s", dns_rcode_name(plain->rcode));
+		snprintf(reason, size, "still answers %s without the record, perhaps from an earlier negative answer in its cache",
+		    dns_rcode_name(plain->rcode));
 	return VERDICT_PENDING;
 }
 
@@ -98,12 +109,8 @@ report(const struct propagation_item *items, const struct dns_server_addr *resol
 		else if (ps[p].verdict == VERDICT_INSECURE)
 			log_info("resolver %s serves %s without DNSSEC validation: the zone is not signed, or the "
 			    "resolver does not validate", addr, fqdn);
-		else if (!ps[p].replied)
-			log_warn("DNSSEC not checked for %s: resolver %s did not reply; check --dnssec-resolver", fqdn,
-			    addr);
 		else
-			log_warn("DNSSEC not checked for %s: resolver %s still answers with %s, perhaps an earlier "
-			    "negative answer from its cache", fqdn, addr, ps[p].reason);
+			log_warn("DNSSEC not checked for %s: resolver %s %s", fqdn, addr, ps[p].reason);
 	}
 }
 
@@ -126,7 +133,7 @@ dnssec_check(const struct propagation_item *items, size_t count, const struct dn
 	for (p = 0; p < pairs; p++) {
 		ps[p].item = p / (size_t)resolver_count;
 		ps[p].resolver = (int)(p % (size_t)resolver_count);
-		snprintf(ps[p].reason, sizeof(ps[p].reason), "no reply");
+		snprintf(ps[p].reason, sizeof(ps[p].reason), "did not reply; check --dnssec-resolver");
 	}
 
 	for (;;) {
@@ -134,7 +141,7 @@ dnssec_check(const struct propagation_item *items, size_t count, const struct dn
 		size_t k;
 		long bogus = -1;
 
-		/* Both questions go out together, so a failure costs no extra round trip. */
+		/* Both queries are sent together, so a failure costs no extra round trip. */
 		for (p = 0; p < pairs; p++) {
 			if (ps[p].verdict != VERDICT_PENDING)
 				continue;
@@ -150,7 +157,6 @@ dnssec_check(const struct propagation_item *items, size_t count, const struct dn
 		for (k = 0; k < used; k++) {
 			struct pair *pair = &ps[slot_pair[k]];
 
-			pair->replied |= xs[2 * k].status == ST_OK || xs[2 * k + 1].status == ST_OK;
 			pair->verdict = judge(&xs[2 * k], &xs[2 * k + 1], items[pair->item].value, pair->reason,
 			    sizeof(pair->reason));
 			if (pair->verdict == VERDICT_BOGUS && bogus < 0)
@@ -197,7 +203,8 @@ dnssec_probe_zone(const char *zone, const struct dns_server_addr *resolver, enum
 
 	fill_query(&xs[0], resolver, &item, 0);
 	fill_query(&xs[1], resolver, &item, 1);
-	snprintf(reason, size, "no reply");
+	*verdict = VERDICT_PENDING;
+	snprintf(reason, size, "did not reply");
 	st = dns_exchange_all(xs, 2, QUERY_TIMEOUT, QUERY_TRIES, e);
 	if (st == ST_OK)
 		*verdict = judge(&xs[0], &xs[1], NULL, reason, size);

@@ -16,6 +16,7 @@ enum dnssec_verdict {
 	VERDICT_VALIDATED,	/* the answer, with AD set */
 	VERDICT_INSECURE,	/* the answer without AD: an unsigned zone or a resolver that does not validate */
 	VERDICT_BOGUS,		/* SERVFAIL, but an answer with checking disabled */
+	VERDICT_UNUSABLE,	/* a server that refuses the query or does not resolve: no check possible */
 };
 
 /*
@@ -23,17 +24,18 @@ enum dnssec_verdict {
  * checking disabled (CD). A resolver that answers SERVFAIL, but serves the
  * name with checking disabled, cannot validate the zone's signatures: that
  * fails at once with ST_PROTOCOL and a message that points at the DS record.
- * Resolvers that have not got the value within timeout seconds (a cached
- * negative answer, no reply) only earn a warning: the check is advisory
- * there, and the authoritative nameservers already serve the record.
+ * A resolver that refuses the query or does not resolve, or has not got the
+ * value within timeout seconds (a cached negative answer, no reply), only
+ * earns a warning: the authoritative nameservers already serve the record.
  */
 enum status dnssec_check(const struct propagation_item *items, size_t count, const struct dns_server_addr *resolvers,
     int resolver_count, double timeout, struct err *e);
 
 /*
  * For the pre-flight check: asks resolver once for the SOA of zone, as usual
- * and with checking disabled, and sets *verdict; reason (size bytes) says
- * what the resolver gave when the verdict is VERDICT_PENDING.
+ * and with checking disabled, and sets *verdict. For VERDICT_PENDING and
+ * VERDICT_UNUSABLE, reason (size bytes) says what the resolver did, starting
+ * with a verb ("did not reply; ...").
  */
 enum status dnssec_probe_zone(const char *zone, const struct dns_server_addr *resolver, enum dnssec_verdict *verdict,
     char *reason, size_t size, struct err *e);

@@ -164,6 +164,17 @@ secret_disable_core_dumps(void)
 }
 
 enum status
+secret_check_length(const char *value, const char *what, struct err *e)
+{
+	size_t len = strlen(value);
+
+	if (len < SECRET_MIN_LEN)
+		return err_set(e, ST_USAGE, "%s is only %zu character%s long, too short for a real one; copy the whole value",
+		    what, len, len == 1 ? "" : "s");
+	return ST_OK;
+}
+
+enum status
 secret_check_header_safe(const char *value, const char *what, struct err *e)
 {
 	size_t i;

@@ -33,6 +33,14 @@ enum status secret_read_file(const char *path, int private, char **out, struct e
  */
 enum status secret_check_header_safe(const char *value, const char *what, struct err *e);
 
+/*
+ * Rejects a secret shorter than SECRET_MIN_LEN characters: no provider
+ * issues one, so it is a placeholder or a truncated copy. Hiding such a
+ * string in logs would also garble every message that contains it.
+ */
+#define SECRET_MIN_LEN 8
+enum status secret_check_length(const char *value, const char *what, struct err *e);
+
 /* Removes leading and trailing whitespace in place; returns s. */
 char *secret_trim(char *s);
 

@@ -107,8 +107,14 @@ alidns_client_open(struct alidns_client *client, const struct config *cfg, struc
 	if (st != ST_OK)
 		return st;
 	st = alidns_credentials_load(cfg, &client->creds, e);
-	if (st != ST_OK)
+	if (st == ST_OK)
+		st = secret_check_length(client->creds.access_key_secret, "the AccessKey secret", e);
+	if (st == ST_OK && client->creds.security_token != NULL)
+		st = secret_check_length(client->creds.security_token, "the STS security token", e);
+	if (st != ST_OK) {
+		alidns_credentials_free(&client->creds);
 		return st;
+	}
 	/* A server that echoed a credential back must not get it printed; secret_free stops the hiding. */
 	log_hide_secret(client->creds.access_key_secret);
 	log_hide_secret(client->creds.security_token);

@@ -170,6 +170,9 @@ cloudflare_open(const struct config *cfg, void **state, struct err *e)
 	    (cf->email != NULL && (st = secret_check_header_safe(cf->email, "the Cloudflare account email", e)) != ST_OK) ||
 	    (cf->api_key != NULL && (st = secret_check_header_safe(cf->api_key, "the Cloudflare Global API Key", e)) != ST_OK))
 		goto fail;
+	if ((cf->token != NULL && (st = secret_check_length(cf->token, "the Cloudflare API token", e)) != ST_OK) ||
+	    (cf->api_key != NULL && (st = secret_check_length(cf->api_key, "the Cloudflare Global API Key", e)) != ST_OK))
+		goto fail;
 	/* A server that echoes a credential back must not get it printed. secret_free stops hiding them. */
 	log_hide_secret(cf->token);
 	log_hide_secret(cf->api_key);

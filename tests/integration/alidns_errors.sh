@@ -30,6 +30,15 @@ retried_code_recovers() {
     alidns_assert_clean
 }
 
+test_placeholder_secret_rejected() {
+    require_hooks
+    alidns_begin
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET=x assert_exit 2 ali_auth example.test "$ALIDNS_V1"
+    assert_contains "$(cat "$LAST_STDERR")" "the AccessKey secret is only 1 character long" "message"
+    assert_not_contains "$(cat "$LAST_STDERR")" "[redacted]" "message"
+    assert_eq 0 "$(alidns_requests | json_query 'len(data)')" "API requests"
+}
+
 test_throttling_retried() {
     retried_code_recovers Throttling 400
 }

@@ -90,6 +90,19 @@ test_missing_credentials_named() {
     assert_eq 0 "$(mock_count '*' '.')" "API requests"
 }
 
+# A placeholder secret fails before any request, and is not masked in messages, which it would garble.
+test_placeholder_secret_rejected() {
+    require_hooks
+    use_cloudflare_token
+    CLOUDFLARE_DNS_API_TOKEN=x assert_exit 2 auth example.test "$V1"
+    assert_contains "$(cat "$LAST_STDERR")" "the Cloudflare API token is only 1 character long" "message"
+    assert_not_contains "$(cat "$LAST_STDERR")" "[redacted]" "message"
+    unset CLOUDFLARE_DNS_API_TOKEN
+    CLOUDFLARE_EMAIL=$CF_TEST_EMAIL CLOUDFLARE_API_KEY=1234567 assert_exit 2 auth example.test "$V1"
+    assert_contains "$(cat "$LAST_STDERR")" "the Cloudflare Global API Key is only 7 characters long" "message"
+    assert_eq 0 "$(mock_count '*' '.')" "API requests"
+}
+
 test_token_aliases_and_files() {
     require_hooks
     use_cloudflare_token

@@ -85,6 +85,21 @@ test_silent_resolver_only_warns() {
     CERTBOT_DOMAIN=quiet.dnssec-good.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
 }
 
+# An authoritative-only server validates nothing: it must not pass for a resolver, even for a broken zone.
+test_authoritative_server_is_not_a_resolver() {
+    require_hooks
+    use_cloudflare_token
+    CERTBOT_DOMAIN=www.dnssec-stale.test CERTBOT_VALIDATION=$V1 \
+        assert_exit 0 run_auth --dnssec-resolver "$RIG_NS1"
+    assert_contains "$(<"$LAST_STDERR")" "resolver $RIG_NS1 is not a recursive resolver (no RA flag in its answer)" \
+        "auth log"
+    assert_contains "$(<"$LAST_STDERR")" "warning" "auth log"
+    CERTBOT_DOMAIN=www.dnssec-stale.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
+    assert_exit 0 run_auth --check --dnssec-resolver "$RIG_NS1" www.dnssec-stale.test
+    assert_contains "$(<"$LAST_STDOUT")" "DNSSEC at resolver $RIG_NS1: not checked: it is not a recursive resolver" \
+        "check report"
+}
+
 test_bad_dnssec_resolver_is_rejected_before_any_change() {
     require_hooks
     use_cloudflare_token
@@ -93,11 +108,18 @@ test_bad_dnssec_resolver_is_rejected_before_any_change() {
     assert_contains "$(<"$LAST_STDERR")" "resolver.example" "auth error"
     CERTBOT_DOMAIN=www.dnssec-good.test CERTBOT_VALIDATION=$V1 DNS01_DNSSEC_RESOLVERS=", ," \
         assert_exit 2 run_auth
-    assert_contains "$(<"$LAST_STDERR")" "dnssec-resolver list ', ,' names no address" "auth error"
+    assert_contains "$(<"$LAST_STDERR")" "DNS01_DNSSEC_RESOLVERS ', ,' names no address" "auth error"
     assert_eq 0 "$(mock_count POST /dns_records)" "records created"
-    CERTBOT_DOMAIN=www.dnssec-good.test CERTBOT_VALIDATION=$V1 \
-        assert_exit 2 run_cleanup --dnssec-resolver "$RIG_RESOLVER"
-    assert_contains "$(<"$LAST_STDERR")" "--dnssec-resolver is an option of dns01-auth" "cleanup error"
+}
+
+# uacme, dehydrated and lego may call dns01-cleanup for the auth step too, so it checks the same way.
+test_cleanup_as_uacme_hook_checks_dnssec() {
+    require_hooks
+    use_cloudflare_token
+    DNS01_DNSSEC_RESOLVERS=$RIG_RESOLVER assert_exit 1 run_cleanup begin dns-01 www.dnssec-stale.test token "$V1"
+    assert_contains "$(<"$LAST_STDERR")" "DNSSEC validation failed for _acme-challenge.www.dnssec-stale.test" \
+        "cleanup as uacme hook"
+    assert_no_records _acme-challenge.www.dnssec-stale.test
 }
 
 # The pre-flight check shows a stale DS before a renewal runs into it.
@@ -120,4 +142,7 @@ test_preflight_check_reports_each_zone() {
     assert_contains "$(section plain.example.test)" "the zone is not signed" "unsigned zone"
     assert_contains "$(section plain.example.test)" "would succeed" "unsigned zone"
     assert_eq 0 "$(mock_count POST /dns_records)" "records created by --check"
+
+    assert_exit 2 run_auth --check www.dnssec-good.test --dnssec-resolver "$RIG_RESOLVER"
+    assert_contains "$(<"$LAST_STDERR")" "option '--dnssec-resolver' comes after the domains" "option order"
 }

@@ -59,7 +59,7 @@ test_zone_lookup_exact_name() {
 
     response=$(cf GET '/zones?per_page=500')
     assert_eq 50 "$(body_of "$response" | json_query 'data["result_info"]["per_page"]')" "per_page above 50"
-    assert_eq 5 "$(body_of "$response" | json_query 'data["result_info"]["total_count"]')" "account zones"
+    assert_eq 7 "$(body_of "$response" | json_query 'data["result_info"]["total_count"]')" "account zones"
 
     response=$(cf GET '/zones/0123456789abcdef0123456789abcdef')
     assert_eq 400 "$(status_of "$response")" "status for an unknown zone id"

@@ -440,11 +440,16 @@ dnssec_resolver_sources(void **state)
 	assert_string_equal(shown, "[::1]:5353");
 	unsetenv("DNS01_DNSSEC_RESOLVERS");
 
-	/* cleanup shares the file, so the key is known there, but it does not use it */
+	/* dns01-cleanup reads it too: it runs the auth step when dehydrated, uacme or lego call it. */
 	assert_int_equal(load_kind(f, HOOK_CLEANUP, NULL), ST_OK);
-	assert_int_equal(f->cfg.dnssec_resolver_count, 0);
-	assert_int_equal(load_kind(f, HOOK_CLEANUP, "--dnssec-resolver", "127.0.0.1", NULL), ST_USAGE);
-	assert_non_null(strstr(f->e.msg, "--dnssec-resolver is an option of dns01-auth"));
+	assert_int_equal(f->cfg.dnssec_resolver_count, 2);
+	assert_int_equal(load_kind(f, HOOK_CLEANUP, "--dnssec-resolver", "127.0.0.1", NULL), ST_OK);
+	assert_int_equal(f->cfg.dnssec_resolver_count, 1);
+
+	setenv("DNS01_DNSSEC_RESOLVERS", ",", 1);
+	assert_int_equal(load(f, NULL), ST_USAGE);
+	assert_non_null(strstr(f->e.msg, "DNS01_DNSSEC_RESOLVERS ',' names no address"));
+	unsetenv("DNS01_DNSSEC_RESOLVERS");
 
 	assert_int_equal(load(f, "--dnssec-resolver", "ns.example", NULL), ST_USAGE);
 	assert_non_null(strstr(f->e.msg, "ns.example"));
@@ -458,7 +463,7 @@ resolver_too_many(void **state)
 	setenv("DNS01_RESOLVERS", "127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,"
 	    "127.0.0.9", 1);
 	assert_int_equal(load(f, "--provider", "x", NULL), ST_USAGE);
-	assert_non_null(strstr(f->e.msg, "too many resolvers"));
+	assert_non_null(strstr(f->e.msg, "too many addresses in DNS01_RESOLVERS"));
 
 	assert_int_equal(load(f, "--provider", "x", "--resolver", "127.0.0.1", "--resolver", "127.0.0.1",
 	    "--resolver", "127.0.0.1", "--resolver", "127.0.0.1", "--resolver", "127.0.0.1", "--resolver", "127.0.0.1",
