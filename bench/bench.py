@@ -102,17 +102,18 @@ def workload_table(workload, summaries):
 
 
 def overhead_tables(result):
-    lines = ["| variant | wall median (ms) | wall min (ms) | CPU user+sys (ms) | API calls | "
-             "peak RSS auth / cleanup (MiB) | instructions auth + cleanup |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| variant | wall median (ms) | wall min (ms) | runs over %.1f s | CPU user+sys (ms) | API calls | "
+             "peak RSS auth / cleanup (MiB) | instructions auth + cleanup |" % overhead.SLOW_RUN_SECONDS,
+             "|---|---|---|---|---|---|---|---|"]
     for entry in result["variants"]:
         wall = entry["wall"]
         rss = entry["max_rss_kib"]
         counts = entry["instructions"]["counts"]
         auth_ir = min(counts["dns01-auth"])
         cleanup_ir = min(counts["dns01-cleanup"])
-        lines.append("| %s | %.1f | %.1f | %.1f | %s | %.1f / %.1f | %.1f M + %.1f M = %.1f M |" % (
-            entry["label"], wall["median_ms"], wall["min_ms"], wall["cpu_ms"], format_calls(entry["api_calls"]),
+        lines.append("| %s | %.1f | %.1f | %d of %d | %.1f | %s | %.1f / %.1f | %.1f M + %.1f M = %.1f M |" % (
+            entry["label"], wall["median_ms"], wall["min_ms"], wall["slow_runs"], result["hyperfine_runs"],
+            wall["cpu_ms"], format_calls(entry["api_calls"]),
             rss["dns01-auth"] / 1024, rss["dns01-cleanup"] / 1024,
             auth_ir / 1e6, cleanup_ir / 1e6, (auth_ir + cleanup_ir) / 1e6))
     text = ["Targets: %d ms wall for auth plus cleanup, %d MiB peak RSS per program. "

@@ -2,9 +2,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "interrupt.h"
 #include "log.h"
+#include "nameservers.h"
 #include "secret.h"
 #include "state.h"
 
@@ -78,6 +80,9 @@ void
 challenge_forget_zone(struct challenge *c)
 {
 	state_zone_forget(c->cfg.state_dir, c->provider->name, c->fqdn);
+	if (c->cached_zone[0] != '\0')
+		state_zone_forget(c->cfg.state_dir, c->provider->name, c->cached_zone);
+	c->cached_zone[0] = '\0';
 	c->zone_cached = 0;
 }
 
@@ -92,6 +97,61 @@ challenge_close(struct challenge *c)
 	config_free(&c->cfg);
 }
 
+/* The cached zone must also match --zone-id and --zone when they are given. */
+static int
+matches_options(const struct challenge *c, const struct zone *zone)
+{
+	return (c->cfg.zone_id[0] == '\0' || strcmp(c->cfg.zone_id, zone->id) == 0) &&
+	    (c->cfg.zone[0] == '\0' || strcmp(c->cfg.zone, zone->name) == 0);
+}
+
+/*
+ * Finds a cached zone for a name that was never looked up itself, such as
+ * the next name of a certificate under the same zone. The provider's lookup
+ * takes the longest suffix that is a zone of the account, and only the
+ * suffixes between the name and a cached zone could be zones unknown to the
+ * cache. An SOA query shows whether one of them is delegated, so the cached
+ * zone is used only when DNS reports that zone as the apex of the name.
+ * Entries for zone apexes are kept under the zone's own name, whose zone is
+ * the zone itself.
+ */
+static int
+load_enclosing_zone(struct challenge *c, struct zone *zone)
+{
+	char apex[DOMAIN_MAX + 1];
+	struct err e = { ST_OK, "" };
+	const char *suffix;
+
+	for (suffix = strchr(c->fqdn, '.'); suffix != NULL; suffix = strchr(suffix, '.')) {
+		suffix++;
+		if (strchr(suffix, '.') == NULL)
+			return 0;	/* never a single-label zone */
+		if (state_zone_load(c->cfg.state_dir, c->provider->name, suffix, ZONE_CACHE_MAX_AGE, zone->id,
+		    sizeof(zone->id), zone->name, sizeof(zone->name), NULL) == ST_OK &&
+		    strcmp(zone->name, suffix) == 0)
+			break;
+	}
+	if (suffix == NULL || !matches_options(c, zone))
+		return 0;
+	if (nameservers_find_apex(&c->cfg, c->fqdn, apex, sizeof(apex), &e) != ST_OK) {
+		log_debug("cached zone %s not used for %s: %s", zone->name, c->fqdn, e.msg);
+		return 0;
+	}
+	if (strcasecmp(apex, zone->name) != 0) {
+		log_debug("cached zone %s not used for %s: DNS places it in zone %s", zone->name, c->fqdn, apex);
+		return 0;
+	}
+	return 1;
+}
+
+/* Remembers a looked-up zone for this name and, under the zone's own name, for the names below it. */
+static void
+save_zone(struct challenge *c, const struct zone *zone)
+{
+	state_zone_save(c->cfg.state_dir, c->provider->name, c->fqdn, zone->id, zone->name, NULL);
+	state_zone_save(c->cfg.state_dir, c->provider->name, zone->name, zone->id, zone->name, NULL);
+}
+
 enum status
 challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
     struct err *e)
@@ -99,26 +159,34 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 	enum status st;
 
 	memset(zone, 0, sizeof(*zone));
+	c->cached_zone[0] = '\0';
 	if (zone_id != NULL && zone_id[0] != '\0' && zone_name != NULL && zone_name[0] != '\0') {
 		snprintf(zone->id, sizeof(zone->id), "%s", zone_id);
 		snprintf(zone->name, sizeof(zone->name), "%s", zone_name);
 		return ST_OK;
 	}
 	if (state_zone_load(c->cfg.state_dir, c->provider->name, c->fqdn, ZONE_CACHE_MAX_AGE, zone->id, sizeof(zone->id),
-	    zone->name, sizeof(zone->name), NULL) == ST_OK &&
-	    (c->cfg.zone_id[0] == '\0' || strcmp(c->cfg.zone_id, zone->id) == 0) &&
-	    (c->cfg.zone[0] == '\0' || strcmp(c->cfg.zone, zone->name) == 0)) {
+	    zone->name, sizeof(zone->name), NULL) == ST_OK && matches_options(c, zone)) {
 		log_debug("zone %s (id %s) contains %s (cached)", zone->name, zone->id, c->fqdn);
+		snprintf(c->cached_zone, sizeof(c->cached_zone), "%s", zone->name);
 		c->zone_cached = 1;
 		return ST_OK;
 	}
+	/* A zone named with --zone needs no lookup, so runs with it neither read nor fill the shared entries. */
+	if (c->cfg.zone[0] == '\0' && load_enclosing_zone(c, zone)) {
+		log_debug("zone %s (id %s) contains %s (cached for the zone, apex confirmed by DNS)", zone->name, zone->id,
+		    c->fqdn);
+		snprintf(c->cached_zone, sizeof(c->cached_zone), "%s", zone->name);
+		c->zone_cached = 1;
+		return ST_OK;
+	}
+	memset(zone, 0, sizeof(*zone));
 	st = c->provider->find_zone(c->provider_state, c->fqdn, zone, e);
 	if (st != ST_OK)
 		return st;
 	log_debug("zone %s (id %s) contains %s", zone->name, zone->id, c->fqdn);
 	c->zone_cached = 0;
-	/* A zone named with --zone needs no lookup, so there is nothing worth remembering for runs without it. */
 	if (c->cfg.zone[0] == '\0')
-		state_zone_save(c->cfg.state_dir, c->provider->name, c->fqdn, zone->id, zone->name, NULL);
+		save_zone(c, zone);
 	return ST_OK;
 }

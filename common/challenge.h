@@ -15,6 +15,7 @@ struct challenge {
 	void *provider_state;			/* NULL until the provider is open */
 	char fqdn[DOMAIN_MAX + 1];		/* _acme-challenge.<domain> */
 	int zone_cached;			/* the last challenge_find_zone came from the state directory's cache */
+	char cached_zone[DOMAIN_MAX + 1];	/* the zone name that the cache returned then, else "" */
 };
 
 /*
@@ -40,12 +41,18 @@ void challenge_close(struct challenge *c);
 /*
  * Finds the zone: from zone_id and zone_name when both are known (saved
  * state), else from the state directory's cache of earlier lookups (at most
- * 7 days old), else through the provider, whose result is then cached.
+ * 7 days old), else through the provider, whose result is then cached. The
+ * cache serves the name's own earlier lookup, or a cached zone that encloses
+ * the name when an SOA query confirms that DNS places the name in it.
  */
 enum status challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
     struct err *e);
 
-/* Drops the cached zone of c->fqdn, after the provider reported that it no longer exists. */
+/*
+ * Drops the cache entries that served the last challenge_find_zone (the
+ * name's own and the zone's), after the provider reported that the zone no
+ * longer exists.
+ */
 void challenge_forget_zone(struct challenge *c);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "backoff.h"
@@ -21,7 +22,9 @@
 
 struct http_client {
 	CURL *curl;
-	char *ca_bundle;
+	char *ca_file;		/* CURLOPT_CAINFO, or NULL to load no bundle */
+	char *ca_dir;		/* CURLOPT_CAPATH, or NULL to look up no directory */
+	int ca_default;		/* neither is known: keep libcurl's built-in CA settings */
 	long timeout;
 	unsigned request_count;
 };
@@ -91,6 +94,51 @@ timeout_override(double *timeout, struct err *e)
 	return ST_OK;
 }
 
+static int
+is_directory(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/*
+ * Chooses the trust anchors. A file given by the user is loaded whole. A
+ * directory given by the user is searched by subject hash, in the layout
+ * that `openssl rehash` makes. Either one replaces the system store.
+ *
+ * Without one, the client reads libcurl's built-in CA directory when libcurl
+ * has one (Debian 12: /etc/ssl/certs), so that OpenSSL opens only the
+ * certificates that a chain names. Loading Debian's whole bundle of 144
+ * certificates instead cost each process about 29 ms of CPU on the
+ * benchmark machine (BENCHMARKS.md).
+ * When libcurl has no CA directory, libcurl's default bundle stays in use.
+ */
+static enum status
+choose_ca(struct http_client *client, const char *ca_bundle)
+{
+	char *builtin_dir = NULL;
+
+	if (ca_bundle != NULL && ca_bundle[0] != '\0') {
+		if (is_directory(ca_bundle))
+			client->ca_dir = strdup(ca_bundle);
+		else
+			client->ca_file = strdup(ca_bundle);
+		return client->ca_dir != NULL || client->ca_file != NULL ? ST_OK : ST_SYSTEM;
+	}
+#if LIBCURL_VERSION_NUM >= 0x075400
+	/* CURLINFO_CAPATH (libcurl 7.84.0 and later) reports the built-in default. */
+	if (curl_easy_getinfo(client->curl, CURLINFO_CAPATH, &builtin_dir) != CURLE_OK)
+		builtin_dir = NULL;
+#endif
+	if (builtin_dir == NULL || !is_directory(builtin_dir)) {
+		client->ca_default = 1;
+		return ST_OK;
+	}
+	client->ca_dir = strdup(builtin_dir);
+	return client->ca_dir != NULL ? ST_OK : ST_SYSTEM;
+}
+
 enum status
 http_client_new(const char *ca_bundle, double timeout, struct http_client **out, struct err *e)
 {
@@ -111,9 +159,7 @@ http_client_new(const char *ca_bundle, double timeout, struct http_client **out,
 		return err_set(e, ST_SYSTEM, "out of memory");
 	client->curl = curl_easy_init();
 	client->timeout = (long)(timeout > 1 ? timeout : 1);
-	if (ca_bundle != NULL && ca_bundle[0] != '\0')
-		client->ca_bundle = strdup(ca_bundle);
-	if (client->curl == NULL || (ca_bundle != NULL && ca_bundle[0] != '\0' && client->ca_bundle == NULL)) {
+	if (client->curl == NULL || choose_ca(client, ca_bundle) != ST_OK) {
 		http_client_free(client);
 		return err_set(e, ST_SYSTEM, "out of memory");
 	}
@@ -128,7 +174,8 @@ http_client_free(struct http_client *client)
 		return;
 	if (client->curl != NULL)
 		curl_easy_cleanup(client->curl);
-	free(client->ca_bundle);
+	free(client->ca_file);
+	free(client->ca_dir);
 	free(client);
 }
 
@@ -290,8 +337,11 @@ http_send(struct http_client *client, const struct http_request *req, struct htt
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (client->ca_bundle != NULL)
-		curl_easy_setopt(curl, CURLOPT_CAINFO, client->ca_bundle);
+	if (!client->ca_default) {
+		/* NULL clears libcurl's default, so that only the chosen file or directory is trusted. */
+		curl_easy_setopt(curl, CURLOPT_CAINFO, client->ca_file);
+		curl_easy_setopt(curl, CURLOPT_CAPATH, client->ca_dir);
+	}
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
 	    client->timeout < HTTP_CONNECT_TIMEOUT ? client->timeout : HTTP_CONNECT_TIMEOUT);

@@ -42,7 +42,8 @@ struct http_retry_policy {
 };
 
 /*
- * Creates a client; ca_bundle (may be NULL) replaces the system CA store.
+ * Creates a client; ca_bundle (may be NULL), a PEM file or a directory
+ * indexed with `openssl rehash`, replaces the system CA store.
  * timeout bounds each request in seconds. The environment variable
  * DNS01_HTTP_TIMEOUT (whole seconds, 1 to HTTP_TIMEOUT_OVERRIDE_MAX) replaces
  * it, so that tests of a hanging server finish quickly; any other value of

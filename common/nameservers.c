@@ -100,6 +100,8 @@ query_type_name(int qtype)
 		return "NS";
 	if (qtype == ns_t_a)
 		return "A";
+	if (qtype == ns_t_soa)
+		return "SOA";
 	return "AAAA";
 }
 
@@ -170,12 +172,24 @@ resolve_addresses(const struct dns_server_addr *resolvers, int count, struct nam
 	return ST_OK;
 }
 
+/* Points *resolvers at the configured resolvers, or reads the system's into system; returns how many. */
+static int
+choose_resolvers(const struct config *cfg, struct dns_server_addr *system, const struct dns_server_addr **resolvers)
+{
+	if (cfg->resolver_count > 0) {
+		*resolvers = cfg->resolvers;
+		return cfg->resolver_count;
+	}
+	*resolvers = system;
+	return dns_system_resolvers(system, CONFIG_MAX_RESOLVERS);
+}
+
 enum status
 nameservers_find(const struct config *cfg, const char *zone, struct nameserver_set *out, struct err *e)
 {
 	struct dns_server_addr system[CONFIG_MAX_RESOLVERS];
-	const struct dns_server_addr *resolvers = cfg->resolvers;
-	int resolver_count = cfg->resolver_count;
+	const struct dns_server_addr *resolvers = NULL;
+	int resolver_count = choose_resolvers(cfg, system, &resolvers);
 	struct dns_exchange answer;
 	struct ns_collect collect;
 	size_t with_addrs = 0;
@@ -184,12 +198,8 @@ nameservers_find(const struct config *cfg, const char *zone, struct nameserver_s
 
 	memset(out, 0, sizeof(*out));
 	memset(&answer, 0, sizeof(answer));
-	if (resolver_count == 0) {
-		resolver_count = dns_system_resolvers(system, CONFIG_MAX_RESOLVERS);
-		resolvers = system;
-		if (resolver_count == 0)
-			return err_set(e, ST_USAGE, "no resolver in /etc/resolv.conf; pass --resolver ADDR");
-	}
+	if (resolver_count == 0)
+		return err_set(e, ST_USAGE, "no resolver in /etc/resolv.conf; pass --resolver ADDR");
 	out->items = calloc(MAX_NAMESERVERS, sizeof(*out->items));
 	if (out->items == NULL)
 		return err_set(e, ST_SYSTEM, "out of memory");
@@ -242,5 +252,63 @@ nameservers_find(const struct config *cfg, const char *zone, struct nameserver_s
 fail:
 	dns_exchange_reset(&answer);
 	nameservers_free(out);
+	return st;
+}
+
+/*
+ * Reads the apex from a response to the SOA query for name. Only an answer
+ * that follows no alias counts: an SOA owned by name itself, or an empty
+ * answer (NXDOMAIN or NODATA) whose authority section carries the SOA of the
+ * closest enclosing zone (RFC 2308 section 3). With a CNAME or DNAME in the
+ * answer the SOA would belong to the target's zone, so it is not used.
+ */
+static int
+read_apex(const struct dns_exchange *x, const char *name, char *apex, size_t size)
+{
+	ns_msg handle;
+	ns_rr rr;
+	int i;
+
+	if (x->rcode != ns_r_noerror && x->rcode != ns_r_nxdomain)
+		return -1;
+	if (ns_initparse(x->response, (int)x->response_len, &handle) < 0)
+		return -1;
+	if (ns_msg_count(handle, ns_s_an) > 0) {
+		if (ns_msg_count(handle, ns_s_an) != 1 || ns_parserr(&handle, ns_s_an, 0, &rr) < 0 ||
+		    ns_rr_type(rr) != ns_t_soa || strcasecmp(ns_rr_name(rr), name) != 0)
+			return -1;
+		snprintf(apex, size, "%s", name);
+		return 0;
+	}
+	for (i = 0; i < ns_msg_count(handle, ns_s_ns); i++) {
+		if (ns_parserr(&handle, ns_s_ns, i, &rr) < 0)
+			return -1;
+		if (ns_rr_type(rr) != ns_t_soa || ns_rr_class(rr) != ns_c_in)
+			continue;
+		if ((size_t)snprintf(apex, size, "%s", ns_rr_name(rr)) >= size)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+enum status
+nameservers_find_apex(const struct config *cfg, const char *name, char *apex, size_t size, struct err *e)
+{
+	struct dns_server_addr system[CONFIG_MAX_RESOLVERS];
+	const struct dns_server_addr *resolvers = NULL;
+	int resolver_count = choose_resolvers(cfg, system, &resolvers);
+	struct dns_exchange answer;
+	enum status st;
+
+	apex[0] = '\0';
+	memset(&answer, 0, sizeof(answer));
+	if (resolver_count == 0)
+		return err_set(e, ST_USAGE, "no resolver in /etc/resolv.conf; pass --resolver ADDR");
+	st = ask_resolvers(resolvers, resolver_count, name, ns_t_soa, &answer, e);
+	if (st == ST_OK && read_apex(&answer, name, apex, size) != 0)
+		st = err_set(e, ST_NOT_FOUND, "the SOA query for %s returned no zone apex (%s)", name,
+		    dns_rcode_name(answer.rcode));
+	dns_exchange_reset(&answer);
 	return st;
 }

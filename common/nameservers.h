@@ -34,4 +34,13 @@ enum status nameservers_find(const struct config *cfg, const char *zone, struct 
 
 void nameservers_free(struct nameserver_set *set);
 
+/*
+ * Asks the configured resolvers (or the system's) for the SOA of name and
+ * writes the apex of the zone that DNS places name in, without a trailing
+ * dot. Returns ST_NOT_FOUND when the answer shows no apex or follows an alias
+ * (CNAME or DNAME), because the SOA then belongs to the target's zone.
+ */
+enum status nameservers_find_apex(const struct config *cfg, const char *name, char *apex, size_t size,
+    struct err *e);
+
 #endif

@@ -99,10 +99,71 @@ test_stale_zone_cache_refreshed() {
     CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_auth
     CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
     local cache
-    cache=$(ls "$DNS01_STATE_DIR"/zones/*.json)
-    sed -i 's/"zone_id": *"[0-9a-f]*"/"zone_id":"0123456789abcdef0123456789abcdef"/' "$cache"
+    # Two entries: the name's own and the zone's, which serves other names below it.
+    assert_eq 2 "$(find "$DNS01_STATE_DIR/zones" -name '*.json' | wc -l)" "zone cache entries"
+    for cache in "$DNS01_STATE_DIR"/zones/*.json; do
+        sed -i 's/"zone_id": *"[0-9a-f]*"/"zone_id":"0123456789abcdef0123456789abcdef"/' "$cache"
+    done
     CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_auth
     assert_contains "$(cat "$LAST_STDERR")" "no longer exists" "log"
     assert_eq "$V2" "$(dns_txt ns2 _acme-challenge.example.test)" "TXT on ns2"
     CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_cleanup
+}
+
+# zone_queries NAME: print how many zone lookups for NAME the mock's request log contains.
+zone_queries() {
+    mock_requests 'method=GET&path=/zones%24' | json_query "len([e for e in data if e['params'].get('name') == ['$1']])"
+}
+
+# Names under one zone share its cache entry: one zone lookup for a whole certificate.
+test_zone_lookup_once_for_many_names() {
+    require_hooks
+    use_cloudflare_token
+    local auth_steps=() cleanup_steps=() i value
+    for i in 1 2 3 4 5 6; do
+        value=$(printf 'zonecache%02dxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' "$i")
+        auth_steps+=("$(step auth "z$i.example.test" "$value" $((6 - i)))")
+        cleanup_steps+=("$(step cleanup "z$i.example.test" "$value" $((6 - i)))")
+    done
+    run_client "$TEST_TMPDIR/auth.json" "${auth_steps[@]}"
+    assert_eq "0 0 0 0 0 0" "$(statuses "$TEST_TMPDIR/auth.json")" "auth exit statuses"
+    # The first name looks up z1.example.test, then example.test. The other five look up nothing.
+    assert_eq 1 "$(zone_queries example.test)" "lookups of example.test for six names"
+    assert_eq 2 "$(mock_count GET '/zones$')" "zone lookups for six names"
+    assert_contains "$(step_log "$TEST_TMPDIR/auth.json" 5)" "apex confirmed by DNS" "last auth log"
+    assert_eq "$(printf 'zonecache%02dxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' 6)" "$(dns_txt ns2 _acme-challenge.z6.example.test)" \
+        "TXT of z6 on ns2"
+    run_client "$TEST_TMPDIR/cleanup.json" "${cleanup_steps[@]}"
+    assert_eq "0 0 0 0 0 0" "$(statuses "$TEST_TMPDIR/cleanup.json")" "cleanup exit statuses"
+    assert_eq 2 "$(mock_count GET '/zones$')" "zone lookups after the cleanups"
+    assert_eq "" "$(dns_txt ns2 _acme-challenge.z1.example.test)" "TXT of z1 on ns2 after cleanup"
+}
+
+# A cached parent zone never serves a name in a delegated child zone of the account (sub.example.test).
+test_zone_cache_skips_delegated_child() {
+    require_hooks
+    use_cloudflare_token
+    local sub_zone_id created_in_sub
+    sub_zone_id=$(lib_mock_call GET zones | json_query '[z["id"] for z in data if z["name"] == "sub.example.test"]')
+    [[ -n $sub_zone_id ]] || fail "the mock has no zone sub.example.test"
+    created_in_sub="^/client/v4/zones/$sub_zone_id/dns_records\$"
+
+    CERTBOT_DOMAIN=a.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_auth
+    assert_eq 1 "$(zone_queries example.test)" "lookups of example.test"
+
+    CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_auth -v
+    assert_contains "$(cat "$LAST_STDERR")" "DNS places it in zone sub.example.test" "log of the child's auth"
+    assert_eq 1 "$(zone_queries sub.example.test)" "lookups of sub.example.test"
+    assert_eq 1 "$(mock_count POST "$created_in_sub")" "records created in the child zone"
+    assert_eq "$V2" "$(dns_txt ns2 _acme-challenge.x.sub.example.test)" "TXT of x.sub on ns2"
+
+    # Now the child zone is cached too, and serves its other names.
+    CERTBOT_DOMAIN=y.sub.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_auth
+    assert_eq 1 "$(zone_queries sub.example.test)" "lookups of sub.example.test after a second name"
+    assert_eq 2 "$(mock_count POST "$created_in_sub")" "records created in the child zone"
+    assert_eq "$V1" "$(dns_txt ns2 _acme-challenge.y.sub.example.test)" "TXT of y.sub on ns2"
+
+    CERTBOT_DOMAIN=a.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
+    CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_cleanup
+    CERTBOT_DOMAIN=y.sub.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
 }
