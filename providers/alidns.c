@@ -125,13 +125,19 @@ set_zone(struct zone *zone, const char *name, struct err *e)
 const char *
 alidns_json_id_text(json_t *value, char *buf, size_t size)
 {
-	if (json_is_string(value))
-		return json_string_value(value);
-	if (json_is_integer(value)) {
+	const char *text;
+	size_t len;
+
+	if (json_is_integer(value) && json_integer_value(value) >= 0) {
 		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
 		return buf;
 	}
-	return NULL;
+	/* Ids go into later requests, state files and messages, so text from the network must be plain digits. */
+	text = json_string_value(value);
+	len = text != NULL ? strlen(text) : 0;
+	if (len == 0 || len > ALIDNS_ID_MAX || strspn(text, "0123456789") != len)
+		return NULL;
+	return text;
 }
 
 /*

@@ -30,7 +30,13 @@ int alidns_is_within(const char *fqdn, const char *zone);
 /* Writes the host record of fqdn in zone: the labels before the zone, or "@" for the apex. */
 void alidns_relative_rr(const char *fqdn, const char *zone, char *rr, size_t size);
 
-/* Returns a JSON string, or an integer written as decimal into buf; NULL when neither. */
+/* The longest RecordId (or TTL, Priority) text accepted from an answer. */
+#define ALIDNS_ID_MAX 32
+
+/*
+ * Returns a JSON string of 1 to ALIDNS_ID_MAX decimal digits, or a
+ * non-negative integer written as decimal into buf; NULL for anything else.
+ */
 const char *alidns_json_id_text(json_t *value, char *buf, size_t size);
 
 /* The record operations of struct provider_ops (see provider.h); state is a struct alidns. */

@@ -420,7 +420,11 @@ is_throttling(const char *code)
 	return strcmp(code, "Throttling") == 0 || strncmp(code, "Throttling.", 11) == 0;
 }
 
-/* Decides whether another attempt may succeed: throttling, busy domain, server errors, one reused nonce. */
+/*
+ * Decides whether another attempt may succeed: throttling, busy domain,
+ * server errors, one reused nonce. HTTP 429 counts as throttling whatever
+ * its body, since a proxy in front of the API sends its own.
+ */
 static int
 should_retry(void *ctx, const struct http_response *resp)
 {
@@ -428,9 +432,10 @@ should_retry(void *ctx, const struct http_response *resp)
 	struct alidns_error ae;
 
 	if (!parse_error_body(resp, &ae))
-		return resp->status >= 500;
+		return resp->status == 429 || resp->status >= 500;
 	if (is_throttling(ae.code) || strcmp(ae.code, "LastOperationNotFinished") == 0 ||
-	    strcmp(ae.code, "InternalError") == 0 || strcmp(ae.code, "ServiceUnavailable") == 0 || resp->status >= 500) {
+	    strcmp(ae.code, "InternalError") == 0 || strcmp(ae.code, "ServiceUnavailable") == 0 ||
+	    resp->status == 429 || resp->status >= 500) {
 		log_info("%s: Alibaba Cloud DNS returned %s (RequestId %s)", cs->action, ae.code, ae.request_id);
 		return 1;
 	}

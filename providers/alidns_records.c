@@ -45,7 +45,7 @@ add_page_records(json_t *records, const char *fqdn, const char *rr, const char *
 		enum status st;
 
 		if (id == NULL || record_rr == NULL || type == NULL || value == NULL)
-			return err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned a record without RecordId, RR, Type or Value",
+			return err_set(e, ST_PROTOCOL, "%s: Alibaba Cloud DNS returned a record without a valid RecordId, or without RR, Type or Value",
 			    what);
 		if (strcasecmp(record_rr, rr) != 0)
 			continue;
@@ -183,7 +183,7 @@ alidns_create_txt(void *state, const struct zone *zone, const char *fqdn, const 
 		return st;
 	new_id = alidns_json_id_text(json_object_get(root, "RecordId"), id_buf, sizeof(id_buf));
 	if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-		st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord answer has no RecordId", what);
+		st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord answer has no valid RecordId", what);
 	else
 		snprintf(id, id_size, "%s", new_id);
 	json_decref(root);
@@ -370,7 +370,7 @@ add_saved_record(struct alidns *ad, const struct zone *zone, const char *fqdn, c
 	if (st == ST_OK) {
 		new_id = alidns_json_id_text(json_object_get(root, "RecordId"), id_buf, sizeof(id_buf));
 		if (new_id == NULL || new_id[0] == '\0' || strlen(new_id) >= id_size)
-			st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord response has no RecordId", what);
+			st = err_set(e, ST_PROTOCOL, "%s: the AddDomainRecord response has no valid RecordId", what);
 		else
 			snprintf(id, id_size, "%s", new_id);
 		json_decref(root);

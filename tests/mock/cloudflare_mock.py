@@ -66,7 +66,7 @@ class MockState:
     def __init__(self, api, dns):
         self.api = api
         self.dns = dns
-        self.faults = FaultTable(extended=True)
+        self.faults = FaultTable(transforms=TRANSFORMS)
         self.spaced_json = False
         self.requests_lock = threading.Lock()
         self.requests = []
@@ -113,6 +113,8 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "cloudflare-mock"
     sys_version = ""
+    # The last line of Cloudflare's HTML error pages for 502, 503 and 52x.
+    error_page_footer = "cloudflare"
 
     # -- entry points -----------------------------------------------------
 
