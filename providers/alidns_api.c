@@ -317,7 +317,11 @@ out:
 	return st;
 }
 
-/* Decides whether another attempt may succeed: throttling, busy domain, server errors, one reused nonce. */
+/*
+ * Decides whether another attempt may succeed: throttling, busy domain,
+ * server errors, one reused nonce. HTTP 429 counts as throttling whatever
+ * its body, since a proxy in front of the API sends its own.
+ */
 static int
 should_retry(void *ctx, const struct http_response *resp)
 {
@@ -325,7 +329,7 @@ should_retry(void *ctx, const struct http_response *resp)
 	struct alidns_error ae;
 
 	if (!alidns_response_error(resp, &ae))
-		return resp->status >= 500;
+		return resp->status == 429 || resp->status >= 500;
 	if (alidns_error_retryable(&ae)) {
 		log_info("%s: Alibaba Cloud DNS returned %s (RequestId %s)", cs->action, ae.code, ae.request_id);
 		return 1;

@@ -48,8 +48,9 @@ void alidns_client_close(struct alidns_client *client);
 /*
  * Calls action with the business parameters params (without the common
  * ones, which this adds and signs, fresh for every attempt). Retries
- * throttling, LastOperationNotFinished, 5xx responses and transport errors
- * with capped backoff, and SignatureNonceUsed once. what names the operation
+ * throttling (a Throttling code, or HTTP 429 with any body),
+ * LastOperationNotFinished, 5xx responses and transport errors with capped
+ * backoff, and SignatureNonceUsed once. what names the operation
  * in messages. On success sets *root to the parsed JSON answer (release with
  * json_decref). On an API error fills ae (when not NULL) and returns the
  * status that alidns_response_explain gives.

@@ -191,7 +191,7 @@ alidns_error_retryable(const struct alidns_error *ae)
 {
 	return is_throttling(ae->code) || strcmp(ae->code, "LastOperationNotFinished") == 0 ||
 	    strcmp(ae->code, "InternalError") == 0 || strcmp(ae->code, "ServiceUnavailable") == 0 ||
-	    ae->http_status >= 500;
+	    ae->http_status == 429 || ae->http_status >= 500;
 }
 
 static const char *

@@ -64,7 +64,7 @@ int alidns_response_error(const struct http_response *resp, struct alidns_error 
 /*
  * Returns nonzero when another attempt may succeed: throttling,
  * LastOperationNotFinished, InternalError, ServiceUnavailable, or an HTTP
- * status of 500 or more.
+ * status of 429 or of 500 or more.
  */
 int alidns_error_retryable(const struct alidns_error *ae);
 

@@ -5,9 +5,12 @@
 # Test file convention (tests/integration/*.sh, tests/e2e/*.sh and
 # tests/mock/*_test.sh, run by tests/run-integration.sh):
 #   - A file only defines functions. Sourcing it must do nothing else.
-#   - Every function whose name starts with test_ is one test. The runner runs
-#     each test in its own bash process, with `set -Eeuo pipefail`, this file
-#     and the test file sourced, and a timeout (TEST_TIMEOUT, default 120 s).
+#   - Every function whose name starts with test_ is one test, also one that
+#     the file defines by sourcing another (the cases that each provider's
+#     file runs are in tests/integration/faults_cases_lib.sh). Files named
+#     *_lib.sh are no test files. The runner runs each test in its own bash process, with
+#     `set -Eeuo pipefail`, this file and the test file sourced, and a
+#     timeout (TEST_TIMEOUT, default 120 s).
 #   - Before each test the runner resets the mock: no records in the store and
 #     no _acme-challenge* names on ns1 and ns2, no faults, default config,
 #     empty request log. $TEST_TMPDIR is a new empty directory.

@@ -24,17 +24,35 @@ eval "$("$RIG" env)"
 RESULTS_DIR=$RIG_DIR/tests
 LOG_DIR=$RESULTS_DIR/logs
 
-# List "FILE FUNCTION" for every test function, in file order.
+# List "FILE FUNCTION" for every test function, in file order. The test
+# functions of a file are those that sourcing it defines: its own, in line
+# order, then those of files it sources, such as the case list that
+# tests/integration/faults_cases_lib.sh shares between providers. Files named
+# *_lib.sh hold such shared code and are no test files themselves.
 list_tests() {
-    local file
+    local files=() file
     for file in "$REPO"/tests/mock/*_test.sh "$REPO"/tests/integration/*.sh "$REPO"/tests/e2e/*.sh; do
-        [[ -f $file ]] || continue
-        grep -oE '^(function[[:space:]]+)?test_[A-Za-z0-9_]+[[:space:]]*\(\)' "$file" |
-            sed -E 's/^function[[:space:]]+//; s/[[:space:]]*\(\)$//' |
-            while read -r function_name; do
-                printf '%s %s\n' "$file" "$function_name"
-            done
+        [[ -f $file && $file != *_lib.sh ]] && files+=("$file")
     done
+    # shellcheck disable=SC2016  # expanded by the inner bash
+    bash -c '
+        source "$1/tests/lib.sh" || exit 1
+        shift
+        shopt -s extdebug
+        for file in "$@"; do
+            # "declare -F NAME" prints "NAME LINE SOURCE" with extdebug.
+            definitions=$(
+                source "$file" >/dev/null || exit 1
+                for name in $(compgen -A function test_); do
+                    declare -F "$name"
+                done
+            ) || { echo "could not source $file to list its tests" >&2; exit 1; }
+            [[ -n $definitions ]] || continue
+            awk -v file="$file" "{ print (\$3 == file ? 0 : 1), \$3, \$2, \$1 }" <<<"$definitions" |
+                sort -k1,1n -k2,2 -k3,3n |
+                awk -v file="$file" "{ print file, \$4 }"
+        done
+    ' list-tests "$REPO" "${files[@]}"
 }
 
 test_name() {
@@ -93,7 +111,7 @@ run_one() {
 main() {
     local tests passed=0 failed=0 started_rig=0 file function_name name
 
-    tests=$(list_tests)
+    tests=$(list_tests) || exit 1
     if [[ -z $tests ]]; then
         echo "no test files found" >&2
         exit 1

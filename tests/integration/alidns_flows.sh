@@ -126,7 +126,7 @@ test_listings_paged() {
     assert_exit 0 ali_auth www.other.test "$ALIDNS_V1"
     assert_contains "$(cat "$LAST_STDERR")" "exists already" "auth"
     assert_eq 0 "$(alidns_count AddDomainRecord)" "AddDomainRecord requests"
-    assert_eq 4 "$(alidns_count DescribeDomains)" "DescribeDomains pages (4 zones, 1 per page)"
+    assert_eq 5 "$(alidns_count DescribeDomains)" "DescribeDomains pages (5 zones, 1 per page)"
     assert_eq 3 "$(alidns_count DescribeSubDomainRecords)" "DescribeSubDomainRecords pages"
     assert_eq "1 2 3" "$(alidns_param DescribeSubDomainRecords PageNumber | tr '\n' ' ' | sed 's/ $//')" \
         "pages requested"

@@ -8,8 +8,7 @@
 # This file has no tests of its own: a provider's file (cname_policies.sh
 # for Cloudflare, cname_policies_alidns.sh) sets the variables and defines
 # the adapter below, sources this file and has one test_ function per case
-# that calls a body here. The runner finds tests by their test_ definitions
-# in each file, which is why the bodies cannot simply be sourced twice.
+# that calls a body here.
 #
 # Variables that the provider's file sets:
 #   CP_PROVIDER        the --provider name, also the word in "this NAME account"

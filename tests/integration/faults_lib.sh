@@ -1,33 +1,49 @@
 # shellcheck shell=bash
 # Bodies of the fault matrix (docs/faults.md), shared by every provider.
-# Conventions: tests/lib.sh. This file has no tests of its own: a provider's
-# file (faults_cloudflare.sh) sources it, defines the adapter below and has
-# one test_ function per case that calls a body here.
+# Conventions: tests/lib.sh. This file has no tests: a provider's file
+# (faults_cloudflare.sh, faults_alidns.sh) sources it and
+# faults_cases_lib.sh, the cases that every provider runs, defines the
+# adapter below and adds the cases whose outcome is its own.
 #
-# Adapter: functions that the provider's file defines.
-#   fp_setup                      export credentials and a state directory
+# Adapter: functions and variables that the provider's file defines.
+#   fp_setup                      reset the provider's mock, export credentials
+#                                 and a state directory
 #   fp_auth DOMAIN VALUE [ARG...] run dns01-auth for the provider
 #   fp_cleanup DOMAIN VALUE [ARG...]
-#   fp_fault OPERATION KIND COUNT [PROCESS]
+#   fp_fault OPERATION KIND COUNT [PROCESS [AFTER]]
 #       make the provider's API fail: OPERATION is zone (zone lookup), list
 #       (record listing), create or delete; COUNT is how many requests fail
-#       (-1: all); PROCESS=1 carries the request out before the fault responds.
+#       (-1: all); PROCESS=1 carries the request out before the fault
+#       responds; AFTER is how many matching requests pass untouched first.
+#       Faults added one after another fire one after another.
 #       KIND is one of http500, http502_html, http503, rate_limit_retry_after,
 #       rate_limit_bare, hang, reset, truncate, malformed_json, unknown_error,
-#       success_false, hostile_message, duplicate_results, reorder_results,
-#       endless_pages, hostile_ids. A kind the mock cannot produce fails the
-#       test with a message saying so.
+#       hostile_message, duplicate_results, reorder_results, endless_pages,
+#       hostile_ids, or a kind of the provider's own. A kind the mock cannot produce fails
+#       the test with a message saying so.
 #   fp_clear_faults
+#   fp_delay_ns2 SECONDS          delay the mock's DNS updates to ns2
 #   fp_seed_txt NAME VALUE        add a TXT record that no hook run created
 #   fp_seed_cname NAME TARGET     add a CNAME record
 #   fp_records_with_value NAME VALUE   print how many TXT records at NAME hold VALUE
 #   fp_cname_at NAME              print the CNAME target the provider holds at NAME
 #   fp_request_count OPERATION    print how many API requests of OPERATION were sent
+#   fp_check_requests             fail when a request of the hooks broke the
+#                                 provider's rules (a secret where it does not
+#                                 belong, a signature the mock rejected)
+#   FP_UNKNOWN_ERROR_TEXT         text of auth's message about unknown_error
+#   FP_INVALID_ID_TEXT            text of the message that rejects a listing
+#                                 with an invalid record id
+#   FP_LOST_CREATE_STATUS         auth's exit status when the record was
+#                                 created but every response to the create
+#                                 request was lost or unreadable: 0 when the
+#                                 provider's client finds the record and uses
+#                                 it, 1 when auth deletes it again and fails
 #
 # Invariant checked after every case:
 #   - auth exited 0 and every nameserver of the zone serves the value, or
-#     auth exited non-zero and the provider holds no record with the value
-#     (and a CNAME that was there is still there);
+#     auth exited non-zero and the provider holds no record with the value,
+#     and a CNAME that was there, removed by --cname remove or not, is back;
 #   - the hooks' output has no control bytes and no overlong line;
 #   - with the fault gone, cleanup exits 0 and leaves no record of the run,
 #     and a second cleanup, with nothing to do, exits 0 too.
@@ -126,7 +142,8 @@ fault_expect_status() {
 
 # fault_check_invariant DOMAIN VALUE SERVER...: after auth exited FAULT_STATUS.
 # SERVER is ns1, ns2 or an address; with status 0 each must serve VALUE.
-# When FAULT_CNAME_TARGET is set, the CNAME at the name must still be there.
+# When FAULT_CNAME_TARGET is set, the CNAME at the name must be there, unless
+# auth exited 0 with FAULT_CNAME_REMOVED set: then it stays away until cleanup.
 fault_check_invariant() {
     local domain=$1 value=$2 server fqdn
     shift 2
@@ -140,7 +157,9 @@ fault_check_invariant() {
             "records with the value at the provider after auth exited $FAULT_STATUS"
         assert_not_contains "$(dns_txt ns1 "$fqdn")" "$value" "TXT $fqdn on ns1 after auth exited $FAULT_STATUS"
     fi
-    if [[ -n ${FAULT_CNAME_TARGET:-} ]]; then
+    if [[ -n ${FAULT_CNAME_TARGET:-} && ${FAULT_CNAME_REMOVED:-0} == 1 ]] && ((FAULT_STATUS == 0)); then
+        assert_eq "" "$(fp_cname_at "$fqdn")" "CNAME at the provider while the challenge runs"
+    elif [[ -n ${FAULT_CNAME_TARGET:-} ]]; then
         assert_eq "$FAULT_CNAME_TARGET" "$(fp_cname_at "$fqdn")" "CNAME at the provider"
         assert_eq "$FAULT_CNAME_TARGET" "$(dns_cname ns1 "$fqdn")" "CNAME on ns1"
     fi
@@ -161,7 +180,9 @@ fault_check_cleanup() {
     [[ $FAULT_STATUS == 0 ]] || fail "cleanup with nothing to do exited with status $FAULT_STATUS"
     if [[ -n ${FAULT_CNAME_TARGET:-} ]]; then
         assert_eq "$FAULT_CNAME_TARGET" "$(fp_cname_at "$fqdn")" "CNAME at the provider after cleanup"
+        assert_eq "$FAULT_CNAME_TARGET" "$(dns_cname ns1 "$fqdn")" "CNAME on ns1 after cleanup"
     fi
+    fp_check_requests
 }
 
 # ---------------------------------------------------------------------------
@@ -228,7 +249,7 @@ fault_cleanup_case() {
 fault_rollback_case() {
     local kind=$1 count=$2 expected_left=$3 fqdn=_acme-challenge.example.test
     fault_begin
-    mock_config '{"ns2_delay": 60}'
+    fp_delay_ns2 60
     fp_fault delete "$kind" "$count"
     fault_run auth example.test "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}"
     fault_expect_status 1
@@ -239,7 +260,7 @@ fault_rollback_case() {
         assert_contains "$(cat "$FAULT_STDERR")" "dns01-cleanup will retry" "auth's message"
         assert_eq 1 "$(find "$DNS01_STATE_DIR/records" -name '*.json' | wc -l)" "state entries kept for cleanup"
     fi
-    mock_config '{"ns2_delay": 0}'
+    fp_delay_ns2 0
     fault_check_cleanup example.test "$FAULT_VALUE"
 }
 
@@ -341,28 +362,49 @@ fault_cname_case() {
     fault_check_cleanup cname.example.test "$FAULT_VALUE"
 }
 
-# fault_cname_remove_case OPERATION KIND COUNT: with --cname remove, auth
-# takes the CNAME away for the challenge, then the API fault makes it fail:
-# the CNAME must be back when auth exits.
+# fault_add_faults FAULT...: each FAULT is "OPERATION KIND COUNT [PROCESS [AFTER]]" for fp_fault.
+fault_add_faults() {
+    local fault words
+    for fault in "$@"; do
+        read -ra words <<<"$fault"
+        fp_fault "${words[@]}"
+    done
+}
+
+# fault_cname_remove_case EXPECTED FAULT...: with --cname remove, auth takes
+# the CNAME away for the challenge while the API meets the faults (see
+# fault_add_faults). When auth fails, the CNAME must be back when it exits;
+# when it succeeds, cleanup puts it back. FAULT_AFTER_AUTH runs as in
+# fault_dns_case; FAULT_SEEDED_CREATES is how many create requests seeding
+# the CNAME took.
 fault_cname_remove_case() {
-    local operation=$1 kind=$2 count=$3 fqdn=_acme-challenge.cname.example.test
+    local expected=$1 fqdn=_acme-challenge.cname.example.test
+    shift
     fault_begin
     FAULT_CNAME_TARGET=cname.example.test.778.dcv-provider.test
+    FAULT_CNAME_REMOVED=1
     fp_seed_cname "$fqdn" "$FAULT_CNAME_TARGET"
-    fp_fault "$operation" "$kind" "$count"
+    FAULT_SEEDED_CREATES=$(fp_request_count create)
+    fault_add_faults "$@"
     fault_run auth cname.example.test "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}" --cname remove
+    if [[ -n ${FAULT_AFTER_AUTH:-} ]]; then
+        "$FAULT_AFTER_AUTH"
+    fi
     fault_check_invariant cname.example.test "$FAULT_VALUE" ns1 ns2
-    fault_expect_status 1
+    fault_expect_status "$expected"
     fault_check_cleanup cname.example.test "$FAULT_VALUE" --cname remove
 }
 
-# fault_cname_remove_dns_case: as above, but ns3 never serves the TXT record,
-# so auth times out, deletes it and puts the CNAME back.
+# fault_cname_remove_dns_case [FAULT...]: as above, but ns3 never serves the
+# TXT record, so auth times out, deletes it and puts the CNAME back, while
+# the API meets the faults.
 fault_cname_remove_dns_case() {
     local domain=www.$FAULT_DNS_ZONE
     fault_begin
     FAULT_CNAME_TARGET=$domain.779.dcv-provider.test
+    FAULT_CNAME_REMOVED=1
     fp_seed_cname "_acme-challenge.$domain" "$FAULT_CNAME_TARGET"
+    fault_add_faults "$@"
     dnsfault_rule '{"action": "stale", "qtype": "TXT", "qname": "^_acme-challenge"}'
     fault_run auth "$domain" "$FAULT_VALUE" "${FAULT_PROPAGATION_ARGS[@]}" --cname remove
     fault_check_invariant "$domain" "$FAULT_VALUE" ns1 ns2 "$RIG_NS3"

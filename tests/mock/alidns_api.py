@@ -360,10 +360,9 @@ class AlidnsApi:
 
     # -- routing ------------------------------------------------------------
 
-    def handle(self, request, log_info):
-        """Handle one API request; return (status, body dict)."""
+    def perform(self, request, credential):
+        """Carry out the action of a request that authenticate accepted; return (status, body dict)."""
         try:
-            credential = self.authenticate(request, log_info)
             action = request.action
             handler = {
                 "DescribeDomains": self.describe_domains,

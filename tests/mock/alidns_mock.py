@@ -7,9 +7,9 @@ are signed with version 1.0 in the parameters or with version 3 in the
 Authorization and x-acs-* headers. See alidns_api.py for the checks and
 actions. Record changes are applied to real
 authoritative servers by RFC 2136 update (mock_dns.py). Faults are those of
-mock_faults.py, with two differences: "path" is a regular expression
-searched in "/" + Action (for example "AddDomainRecord$"), and "code" is an
-alidns error code such as "Throttling.User".
+mock_faults.py, with the differences that alidns_faults.py describes. They
+apply only to requests whose signature and common parameters pass the
+checks, so a fault never hides a badly signed request.
 
 Control API under /_mock/ (no authentication, JSON bodies):
   POST /_mock/reset     clear records (store and DNS), faults, config, used
@@ -22,6 +22,7 @@ Control API under /_mock/ (no authentication, JSON bodies):
                         writes
   POST /_mock/fault     add a fault object or a list of them
   GET  /_mock/fault     list active faults with their remaining counts
+  DELETE /_mock/fault   remove every fault, keep records and config
   POST /_mock/config    {"ns2_delay": SECONDS, "page_size": N|null,
                          "clock_skew": SECONDS}; clock_skew moves the mock's
                         clock (Timestamp check and Date header); GET returns
@@ -29,9 +30,13 @@ Control API under /_mock/ (no authentication, JSON bodies):
   GET  /_mock/requests  every API request: method, action, params (secrets
                         redacted), credential, status, code, request_id,
                         signature ("HMAC-SHA1" or "ACS3-HMAC-SHA256"),
-                        signature_valid, secret_in_request, fault; filters
+                        signature_valid, secret_in_request, fault (and
+                        processed_status, processed_code when the fault
+                        let the request be carried out first); filters
                         ?action=NAME&method=GET
   GET  /_mock/records   every stored record (alidns fields plus Name)
+  POST /_mock/records   {"records": [SEED, ...]}: add records as reset
+                        seeds them, keeping everything else
   GET  /_mock/zones     the account zones
   GET  /_mock/status    pending delayed DNS updates and DNS errors
 
@@ -52,8 +57,9 @@ import time
 import urllib.parse
 
 from alidns_api import AlidnsApi, ApiError, Request, error_body, new_request_id
+from alidns_faults import TRANSFORMS, AlidnsFault
 from mock_dns import DnsSync, DnsUpdateError
-from mock_faults import ACTIONS, Fault, FaultSpecError, FaultTable
+from mock_faults import ACTIONS, FaultSpecError, FaultTable
 
 LOG = logging.getLogger("alidns-mock")
 
@@ -63,59 +69,6 @@ MAX_LOGGED_REQUESTS = 10000
 CONNECTION_IDLE_TIMEOUT_SECONDS = 30
 MAX_NS2_DELAY_SECONDS = 600
 MAX_CLOCK_SKEW_SECONDS = 7 * 24 * 3600
-
-# Codes and messages of injected faults when the fault names none.
-DEFAULT_FAULT_CODES = {
-    500: ("InternalError", "The request processing has failed due to some unknown error."),
-    502: ("ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
-    503: ("ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
-    504: ("ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
-}
-DEFAULT_FAULT_MESSAGES = {
-    "Throttling": "Request was denied due to request throttling.",
-    "Throttling.User": "Request was denied due to user flow control.",
-    "Throttling.Api": "Request was denied due to api flow control.",
-    "LastOperationNotFinished": "The last operation is not finished, please try again later.",
-    "SignatureNonceUsed": "Specified signature nonce was used already.",
-}
-
-
-class AlidnsFault(Fault):
-    """A mock_faults.Fault whose code is an alidns error code (a string)."""
-
-    def __init__(self, spec):
-        if not isinstance(spec, dict):
-            raise FaultSpecError("a fault must be a JSON object, got %r" % (spec,))
-        spec = dict(spec)
-        code = spec.pop("code", None)
-        has_message = "message" in spec
-        super().__init__(spec)
-        if code is None:
-            code, message = DEFAULT_FAULT_CODES.get(
-                self.status, ("InternalError" if self.status >= 500 else "Throttling.User",
-                              "fault injected by the mock"))
-            if not has_message:
-                self.message = message
-        elif not isinstance(code, str) or not code:
-            raise FaultSpecError("code must be an alidns error code string, got %r" % (code,))
-        elif not has_message:
-            self.message = DEFAULT_FAULT_MESSAGES.get(code, "%s (fault injected by the mock)" % code)
-        self.code = code
-
-
-class AlidnsFaultTable(FaultTable):
-    """FaultTable that builds AlidnsFault objects."""
-
-    def add(self, specs):
-        if isinstance(specs, dict):
-            specs = [specs]
-        if not isinstance(specs, list):
-            raise FaultSpecError("expected a fault object or a list of fault objects")
-        faults = [AlidnsFault(spec) for spec in specs]
-        # NOTE: mock_faults.FaultTable offers no way to add prepared faults,
-        # so this uses its private list and lock.
-        with self._lock:
-            self._faults.extend(faults)
 
 
 class BodyError(Exception):
@@ -132,7 +85,7 @@ class MockState:
     def __init__(self, api, dns):
         self.api = api
         self.dns = dns
-        self.faults = AlidnsFaultTable()
+        self.faults = FaultTable(transforms=TRANSFORMS, fault_class=AlidnsFault)
         self.requests_lock = threading.Lock()
         self.requests = []
         self.sequence = 0
@@ -175,8 +128,12 @@ class MockServer(http.server.ThreadingHTTPServer):
 
 class MockHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two TLS records; with Nagle's algorithm the
+    # body would wait for the client's delayed ACK (see cloudflare_mock.py).
+    disable_nagle_algorithm = True
     server_version = "alidns-mock"
     sys_version = ""
+    error_page_footer = "alidns-mock"
 
     def do_GET(self):
         self.dispatch()
@@ -298,16 +255,6 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             entry["action"] = request.action or None
             entry["params"] = {name: api.redact(value) for name, value in params.items()}
 
-            fault = self.state.faults.take(self.command, "/" + request.action)
-            if fault is not None:
-                entry["fault"] = fault.kind
-                if ACTIONS[fault.kind](self, fault):
-                    entry["status"] = self.last_status
-                    entry["request_id"] = self.last_request_id
-                    if fault.kind == "status":
-                        entry["code"] = fault.code
-                    return
-
             if self.command not in ("GET", "POST") or url.path != "/":
                 self.send_api_response(entry, 404, error_body(
                     "InvalidAction.NotFound",
@@ -317,7 +264,32 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             if not request.is_v3 and (params.get("Format") or "").upper() != "JSON":
                 self.send_xml_error(entry)
                 return
-            status, payload = api.handle(request, entry)
+            try:
+                credential = api.authenticate(request, entry)
+            except ApiError as error:
+                self.send_api_response(entry, error.status, error_body(error.code, error.message))
+                return
+
+            # Faults come after the signature checks, so a fault never hides a badly signed request.
+            fault = self.state.faults.take(self.command, "/" + request.action)
+            if fault is not None and fault.kind in ACTIONS:
+                entry["fault"] = fault.kind
+                if fault.process:
+                    # The change is made, but the client gets the fault's response.
+                    status, payload = api.perform(request, credential)
+                    entry["processed_status"] = status
+                    entry["processed_code"] = payload.get("Code")
+                if ACTIONS[fault.kind](self, fault):
+                    entry["status"] = self.last_status
+                    entry["request_id"] = self.last_request_id
+                    if fault.kind == "status":
+                        entry["code"] = fault.code
+                    return
+
+            status, payload = api.perform(request, credential)
+            if fault is not None and fault.kind in TRANSFORMS and status == 200:
+                entry["fault"] = fault.kind
+                payload = TRANSFORMS[fault.kind](payload)
             self.send_api_response(entry, status, payload)
         finally:
             self.state.record_request(entry)
@@ -367,10 +339,12 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
             ("POST", "reset"): self.control_reset,
             ("POST", "fault"): self.control_add_fault,
             ("GET", "fault"): lambda _: self.state.faults.describe(),
+            ("DELETE", "fault"): self.control_clear_faults,
             ("POST", "config"): self.control_config,
             ("GET", "config"): lambda _: self.state.config(),
             ("GET", "requests"): lambda _: self.control_requests(url),
             ("GET", "records"): lambda _: self.state.api.all_records(),
+            ("POST", "records"): self.control_add_records,
             ("GET", "zones"): lambda _: [{"name": zone["name"], "domain_id": zone["domain_id"]}
                                          for zone in self.state.api.zones],
             ("GET", "status"): lambda _: {"pending_dns_updates": self.state.dns.pending_count,
@@ -420,6 +394,20 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
         state.api.reset(seeds)
         LOG.info("reset with %d seed records", len(seeds))
         return {"records": state.api.all_records()}
+
+    def control_add_records(self, payload):
+        if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
+            raise ValueError('records body must be a JSON object like {"records": [...]}')
+        api = self.state.api
+        with api.lock:
+            added = [api.seed_record(seed) for seed in payload["records"]]
+        LOG.info("added %d seed records", len(added))
+        return {"records": added}
+
+    def control_clear_faults(self, _payload):
+        self.state.faults.clear()
+        LOG.info("faults cleared")
+        return []
 
     def control_add_fault(self, payload):
         self.state.faults.add(payload)

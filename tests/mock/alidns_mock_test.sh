@@ -53,7 +53,7 @@ print(alidns_api.v1_signature("GET", params, "testsecret"))')
 
 test_mock_verifies_get_and_post() {
     alidns_begin
-    assert_contains "$(signed_call GET DescribeDomains)" '200 {"TotalCount":4' "signed GET"
+    assert_contains "$(signed_call GET DescribeDomains)" '200 {"TotalCount":5' "signed GET"
     assert_contains "$(signed_call POST AddDomainRecord DomainName=example.test RR=_acme-challenge \
         Type=TXT 'Value=a b*c~d+e/f=')" '200 {"RecordId"' "signed POST with a form body"
     assert_eq "a b*c~d+e/f=" "$(alidns_records | json_query '[r["Value"] for r in data]')" "stored value"
@@ -148,7 +148,7 @@ print(alidns_api.v3_signature(canonical, "YourAccessKeySecret"))')
 
 test_mock_verifies_v3() {
     alidns_begin
-    assert_contains "$(v3_call DescribeDomains)" '200 {"TotalCount":4' "V3 request without parameters"
+    assert_contains "$(v3_call DescribeDomains)" '200 {"TotalCount":5' "V3 request without parameters"
     assert_contains "$(v3_call AddDomainRecord DomainName=example.test RR=_acme-challenge Type=TXT 'Value=a b*c~d')" \
         '200 {"RecordId"' "V3 request with parameters in the query"
     assert_eq "a b*c~d" "$(dns_txt ns1 _acme-challenge.example.test)" "TXT on ns1"
@@ -162,4 +162,46 @@ test_mock_verifies_v3() {
         "V3 with x-acs-date unsigned"
     assert_contains "$(BODY='RR=x' v3_call DescribeDomains)" '"Code":"SignatureDoesNotMatch"' \
         "V3 whose body does not match x-acs-content-sha256"
+}
+
+test_mock_faults_follow_signature_check() {
+    alidns_begin
+    alidns_fault '{"path": "DescribeDomains$", "status": 503, "count": 1}'
+    assert_contains "$(SECRET=wrong signed_call GET DescribeDomains)" '"Code":"SignatureDoesNotMatch"' \
+        "badly signed request while a fault waits"
+    assert_eq 1 "$(alidns_control GET fault | json_query 'data[0]["remaining"]')" "fault count after the bad request"
+    assert_contains "$(signed_call GET DescribeDomains)" '503 {"RequestId"' "signed request meets the fault"
+    assert_eq "True ServiceUnavailable" \
+        "$(alidns_requests | json_query '"%s %s" % (data[-1]["signature_valid"], data[-1]["code"])')" \
+        "logged fault request"
+}
+
+test_mock_fault_processes_then_fails() {
+    alidns_begin
+    alidns_fault '{"path": "AddDomainRecord$", "kind": "reset", "process": true, "count": 1}'
+    signed_call GET AddDomainRecord DomainName=example.test RR=_acme-challenge Type=TXT Value=processed >/dev/null || true
+    assert_eq processed "$(alidns_records | json_query '[r["Value"] for r in data]')" "record made before the reset"
+    assert_eq "reset 200" "$(alidns_requests | json_query '"%s %s" % (data[-1]["fault"], data[-1]["processed_status"])')" \
+        "logged fault request"
+    alidns_control DELETE fault >/dev/null
+    assert_eq 0 "$(alidns_control GET fault | json_query 'len(data)')" "faults after DELETE"
+}
+
+test_mock_fault_transforms_listings() {
+    local answer
+    alidns_begin '{"records": [{"name": "_acme-challenge.example.test", "type": "TXT", "value": "one"},
+        {"name": "_acme-challenge.example.test", "type": "TXT", "value": "two"}]}'
+    alidns_fault '{"path": "DescribeSubDomainRecords$", "kind": "duplicate_results"}'
+    answer=$(signed_call GET DescribeSubDomainRecords SubDomain=_acme-challenge.example.test)
+    assert_eq "one one two two" "$(json_query '" ".join(r["Value"] for r in data["DomainRecords"]["Record"])' <<<"${answer#* }")" \
+        "duplicated listing"
+    alidns_fault '{"path": "DescribeSubDomainRecords$", "kind": "endless_pages"}'
+    answer=$(signed_call GET DescribeSubDomainRecords SubDomain=_acme-challenge.example.test PageNumber=7)
+    assert_eq "141 filler of page 7" \
+        "$(json_query '"%s %s" % (data["TotalCount"], data["DomainRecords"]["Record"][0]["Value"])' <<<"${answer#* }")" \
+        "page past the records under endless_pages"
+    alidns_fault '{"path": "DescribeDomains$", "kind": "hostile_ids"}'
+    answer=$(signed_call GET DescribeDomains)
+    assert_eq 0 "$(json_query 'len([d for d in data["Domains"]["Domain"] if d["DomainName"].endswith(".test")])' <<<"${answer#* }")" \
+        "domain names left under hostile_ids"
 }

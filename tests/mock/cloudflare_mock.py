@@ -66,7 +66,7 @@ class MockState:
     def __init__(self, api, dns):
         self.api = api
         self.dns = dns
-        self.faults = FaultTable(extended=True)
+        self.faults = FaultTable(transforms=TRANSFORMS)
         self.spaced_json = False
         self.requests_lock = threading.Lock()
         self.requests = []
@@ -118,6 +118,8 @@ class MockHandler(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "cloudflare-mock"
     sys_version = ""
+    # The last line of Cloudflare's HTML error pages for 502, 503 and 52x.
+    error_page_footer = "cloudflare"
 
     # -- entry points -----------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Fault injection for the Cloudflare mock.
+"""Fault injection for the provider API mocks (Cloudflare and alidns).
 
 A fault is a JSON object posted to /_mock/fault:
 
@@ -8,7 +8,8 @@ A fault is a JSON object posted to /_mock/fault:
 
 method   HTTP method to match, "*" (default) for any
 path     regular expression searched (re.search) in the request path, which
-         includes the /client/v4 prefix; default matches every path
+         includes the /client/v4 prefix; default matches every path (the
+         alidns mock matches "/" + Action instead)
 kind     what happens instead of the normal response (default "status"):
            status          error envelope with `status`, `code`, `message`;
                            `retry_after` adds a Retry-After header
@@ -22,7 +23,9 @@ kind     what happens instead of the normal response (default "status"):
            truncate        announce the full Content-Length, send half the
                            body, close cleanly
            malformed_json  HTTP 200 with a JSON body cut in the middle
-         kinds that change the normal answer (the request is carried out):
+         kinds that change the normal answer (the request is carried out),
+         here for the Cloudflare v4 envelope (the alidns ones are in
+         alidns_faults.py):
            duplicate_results  every item of a "result" list appears twice
            reorder_results    the "result" list in reverse order
            endless_pages      result_info always announces one more page
@@ -33,13 +36,18 @@ after    how many matching requests pass untouched first (default 0)
 process  true: carry the request out first (a record is created or deleted),
          then answer as the fault says, so the client never learns the
          result; for the kinds that replace the answer (default false)
-The transform kinds and process need a mock that supports them (the
-Cloudflare mock does: FaultTable(extended=True)).
+The transform kinds and process need a mock that supports them: it passes
+its table of transforms, FaultTable(transforms=TRANSFORMS), applies the
+transform to its normal answer and carries the request out before the
+action when process is set.
 
 To add a kind that replaces the answer, write a function taking (handler,
 fault) that returns True when it has dealt with the request, and add it to
 ACTIONS. A kind that changes the normal answer is a function taking the
-response payload and returning the new one, in TRANSFORMS.
+response payload and returning the new one, in the mock's transform table.
+A mock whose error codes are not Cloudflare's integers subclasses Fault
+(default_error, validated_code, default_message) and passes the subclass
+as FaultTable(fault_class=...).
 """
 
 import re
@@ -68,10 +76,10 @@ class FaultSpecError(ValueError):
 class Fault:
     """One registered fault with its remaining count."""
 
-    def __init__(self, spec, extended=False):
-        """Validate spec. extended=True accepts the TRANSFORMS kinds and
-        "process", which only mocks that call apply_transform and
-        process_first support."""
+    def __init__(self, spec, transforms=None):
+        """Validate spec. transforms is the table of kinds that change the
+        normal answer, given by a mock that applies them and carries out
+        "process"; None accepts neither."""
         if not isinstance(spec, dict):
             raise FaultSpecError("a fault must be a JSON object, got %r" % (spec,))
         unknown = set(spec) - {"method", "path", "kind", "status", "code", "message",
@@ -87,14 +95,14 @@ class Fault:
             raise FaultSpecError("invalid path regex %r: %s" % (self.path_pattern, error)) from error
 
         self.kind = spec.get("kind", "status")
-        known = set(ACTIONS) | (set(TRANSFORMS) if extended else set())
+        known = set(ACTIONS) | set(transforms or {})
         if self.kind not in known:
             raise FaultSpecError("unknown fault kind %r; known kinds: %s"
                                  % (self.kind, ", ".join(sorted(known))))
         self.process = spec.get("process", False)
         if not isinstance(self.process, bool):
             raise FaultSpecError("process must be true or false, got %r" % (self.process,))
-        if self.process and not extended:
+        if self.process and transforms is None:
             raise FaultSpecError("this mock does not support process")
         if self.process and (self.kind not in ACTIONS or self.kind == "delay"):
             raise FaultSpecError("process applies to kinds that replace the answer, not to %r"
@@ -102,8 +110,11 @@ class Fault:
 
         default_status = {"html": 502, "malformed_json": 200, "reset": 200, "truncate": 200}
         self.status = self._integer(spec, "status", default_status.get(self.kind, 500), 100, 599)
-        code, message = self._default_error(self.status)
-        self.code = self._integer(spec, "code", code, 0, 10**9)
+        code, message = self.default_error(self.status)
+        if "code" in spec:
+            code = self.validated_code(spec["code"])
+            message = self.default_message(code, message)
+        self.code = code
         self.message = str(spec.get("message", message))
         self.retry_after = spec.get("retry_after")
         if self.retry_after is not None:
@@ -133,12 +144,26 @@ class Fault:
         return float(value)
 
     @staticmethod
-    def _default_error(status):
+    def default_error(status):
+        """Return (code, message) of a fault that names no code."""
         if status in DEFAULT_CODES:
             return DEFAULT_CODES[status]
         if status >= 500:
             return DEFAULT_SERVER_ERROR
         return DEFAULT_CLIENT_ERROR
+
+    @staticmethod
+    def validated_code(value):
+        """Return the fault's "code" field, or raise FaultSpecError."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
+            raise FaultSpecError("code must be an integer from 0 to %d, got %r" % (10**9, value))
+        return value
+
+    @staticmethod
+    def default_message(code, fallback):
+        """Return the message of a fault that names a code but no message."""
+        del code
+        return fallback
 
     def matches(self, method, path):
         return (self.method in ("*", method)) and self.path_regex.search(path) is not None
@@ -153,10 +178,12 @@ class Fault:
 class FaultTable:
     """Thread-safe list of registered faults, consulted once per API request."""
 
-    def __init__(self, extended=False):
+    def __init__(self, transforms=None, fault_class=Fault):
+        """transforms: see Fault; fault_class builds each fault from its spec."""
         self._lock = threading.Lock()
         self._faults = []
-        self._extended = extended
+        self._transforms = transforms
+        self._fault_class = fault_class
 
     def add(self, specs):
         """Validate and register one fault object or a list of them."""
@@ -164,7 +191,7 @@ class FaultTable:
             specs = [specs]
         if not isinstance(specs, list):
             raise FaultSpecError("expected a fault object or a list of fault objects")
-        faults = [Fault(spec, self._extended) for spec in specs]
+        faults = [self._fault_class(spec, self._transforms) for spec in specs]
         with self._lock:
             self._faults.extend(faults)
 
@@ -198,7 +225,8 @@ class FaultTable:
 
 # ---------------------------------------------------------------------------
 # Actions. `handler` is the mock's request handler; see send_envelope,
-# error_envelope_bytes and connection in cloudflare_mock.py.
+# send_raw, error_envelope, success_envelope_sample, render, error_page_footer
+# and connection in cloudflare_mock.py and alidns_mock.py.
 
 def act_status(handler, fault):
     headers = {}
@@ -211,8 +239,9 @@ def act_status(handler, fault):
 
 def act_html(handler, fault):
     body = ("<html>\n<head><title>%d %s</title></head>\n<body>\n<center><h1>%d %s</h1></center>\n"
-            "<hr><center>cloudflare</center>\n</body>\n</html>\n"
-            % (fault.status, fault.message, fault.status, fault.message)).encode("utf-8")
+            "<hr><center>%s</center>\n</body>\n</html>\n"
+            % (fault.status, fault.message, fault.status, fault.message,
+               handler.error_page_footer)).encode("utf-8")
     handler.send_raw(fault.status, body, "text/html")
     return True
 

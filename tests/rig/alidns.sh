@@ -87,7 +87,9 @@ running_pid() {
 write_accounts() {
     mkdir -p "$(dirname "$ACCOUNTS")"
     # dcv-provider.test is served by the knot servers but belongs to another
-    # Alibaba Cloud account, so it returns IncorrectDomainUser.
+    # Alibaba Cloud account, so it returns IncorrectDomainUser. dnsfault.test
+    # has ns3 of the fault tests (tests/mock/dns_fault_server.py) as a third
+    # nameserver.
     cat >"$ACCOUNTS" <<EOF
 {
   "name_servers": ["ns1.example.test", "ns2.example.test"],
@@ -95,7 +97,8 @@ write_accounts() {
     {"name": "example.test", "domain_id": "00000000-0000-4000-8000-000000000001"},
     {"name": "example.com.test", "domain_id": "00000000-0000-4000-8000-000000000002"},
     {"name": "sub.example.test", "domain_id": "00000000-0000-4000-8000-000000000003"},
-    {"name": "other.test", "domain_id": "00000000-0000-4000-8000-000000000004"}
+    {"name": "other.test", "domain_id": "00000000-0000-4000-8000-000000000004"},
+    {"name": "dnsfault.test", "domain_id": "00000000-0000-4000-8000-000000000005"}
   ],
   "foreign_domains": ["dcv-provider.test"],
   "credentials": [
