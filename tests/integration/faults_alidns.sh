@@ -19,7 +19,7 @@ source "$LIB_REPO/tests/integration/faults_cases_lib.sh"
 # The code of the unknown_error kind below.
 FP_UNKNOWN_ERROR_TEXT=Mock.NeverDocumented
 # How auth rejects a listing with a RecordId that is not decimal digits.
-FP_INVALID_ID_TEXT="without a valid RecordId"
+FP_INVALID_ID_TEXT="a record with the invalid RecordId"
 # A create whose response was lost is deleted again by auth's rollback.
 FP_LOST_CREATE_STATUS=1
 
