@@ -62,7 +62,7 @@ check_nameservers(struct challenge *c, const char *zone, int *total)
 			} else if (xs[count].status == ST_OK) {
 				verdict = xs[count].authoritative ? dns_rcode_name(xs[count].rcode) : "not authoritative";
 			}
-			printf(" %s %s;", addr, verdict);
+			printf("%s %s %s", a > 0 ? ";" : "", addr, verdict);
 			dns_exchange_reset(&xs[count]);
 		}
 		printf("\n");

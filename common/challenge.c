@@ -90,7 +90,9 @@ void
 challenge_close(struct challenge *c)
 {
 	if (c->provider != NULL && c->provider_state != NULL) {
-		log_debug("%u API requests", c->provider->request_count(c->provider_state));
+		unsigned requests = c->provider->request_count(c->provider_state);
+
+		log_debug("%u API request%s", requests, requests == 1 ? "" : "s");
 		c->provider->close(c->provider_state);
 	}
 	c->provider_state = NULL;
@@ -103,6 +105,24 @@ matches_options(const struct challenge *c, const struct zone *zone)
 {
 	return (c->cfg.zone_id[0] == '\0' || strcmp(c->cfg.zone_id, zone->id) == 0) &&
 	    (c->cfg.zone[0] == '\0' || strcmp(c->cfg.zone, zone->name) == 0);
+}
+
+/* Returns 1 when DNS reports zone as the apex of the challenge name, so a cached zone may serve it. */
+static int
+apex_confirms(struct challenge *c, const struct zone *zone)
+{
+	char apex[DOMAIN_MAX + 1];
+	struct err e = { ST_OK, "" };
+
+	if (nameservers_find_apex(&c->cfg, c->fqdn, apex, sizeof(apex), &e) != ST_OK) {
+		log_debug("cached zone %s not used for %s: %s", zone->name, c->fqdn, e.msg);
+		return 0;
+	}
+	if (strcasecmp(apex, zone->name) != 0) {
+		log_debug("cached zone %s not used for %s: DNS places it in zone %s", zone->name, c->fqdn, apex);
+		return 0;
+	}
+	return 1;
 }
 
 /*
@@ -118,8 +138,6 @@ matches_options(const struct challenge *c, const struct zone *zone)
 static int
 load_enclosing_zone(struct challenge *c, struct zone *zone)
 {
-	char apex[DOMAIN_MAX + 1];
-	struct err e = { ST_OK, "" };
 	const char *suffix;
 
 	for (suffix = strchr(c->fqdn, '.'); suffix != NULL; suffix = strchr(suffix, '.')) {
@@ -131,17 +149,7 @@ load_enclosing_zone(struct challenge *c, struct zone *zone)
 		    strcmp(zone->name, suffix) == 0)
 			break;
 	}
-	if (suffix == NULL || !matches_options(c, zone))
-		return 0;
-	if (nameservers_find_apex(&c->cfg, c->fqdn, apex, sizeof(apex), &e) != ST_OK) {
-		log_debug("cached zone %s not used for %s: %s", zone->name, c->fqdn, e.msg);
-		return 0;
-	}
-	if (strcasecmp(apex, zone->name) != 0) {
-		log_debug("cached zone %s not used for %s: DNS places it in zone %s", zone->name, c->fqdn, apex);
-		return 0;
-	}
-	return 1;
+	return suffix != NULL && matches_options(c, zone) && apex_confirms(c, zone);
 }
 
 /* Remembers a looked-up zone for this name and, under the zone's own name, for the names below it. */
@@ -165,8 +173,13 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 		snprintf(zone->name, sizeof(zone->name), "%s", zone_name);
 		return ST_OK;
 	}
+	/*
+	 * The entry of the name itself is checked against DNS too: it may date from before a child zone joined
+	 * the account. A zone named with --zone is taken as given.
+	 */
 	if (state_zone_load(c->cfg.state_dir, c->provider->name, c->fqdn, ZONE_CACHE_MAX_AGE, zone->id, sizeof(zone->id),
-	    zone->name, sizeof(zone->name), NULL) == ST_OK && matches_options(c, zone)) {
+	    zone->name, sizeof(zone->name), NULL) == ST_OK && matches_options(c, zone) &&
+	    (c->cfg.zone[0] != '\0' || apex_confirms(c, zone))) {
 		log_debug("zone %s (id %s) contains %s (cached)", zone->name, zone->id, c->fqdn);
 		snprintf(c->cached_zone, sizeof(c->cached_zone), "%s", zone->name);
 		c->zone_cached = 1;
@@ -186,7 +199,8 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 		return st;
 	log_debug("zone %s (id %s) contains %s", zone->name, zone->id, c->fqdn);
 	c->zone_cached = 0;
-	if (c->cfg.zone[0] == '\0')
+	/* A zone chosen with --zone or --zone-id says nothing about runs without them. */
+	if (c->cfg.zone[0] == '\0' && c->cfg.zone_id[0] == '\0')
 		save_zone(c, zone);
 	return ST_OK;
 }

@@ -284,8 +284,9 @@ static enum status
 transport_status(CURLcode rc)
 {
 	switch (rc) {
-	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
+		return ST_USAGE;
+	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -363,6 +364,17 @@ http_send(struct http_client *client, const struct http_request *req, struct htt
 		resp->status = 0;
 		st = err_set(e, transport_status(rc), "request to %s failed: %s",
 		    req->log_url != NULL ? req->log_url : req->url, resp->error);
+		/* Most verification failures come down to which CA certificates are trusted, so name them. */
+		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_ISSUER_ERROR) {
+			const char *source = client->ca_file != NULL ? client->ca_file : client->ca_dir;
+			char shown[256];
+
+			log_escape(shown, sizeof(shown), source != NULL ? source : "libcurl's default",
+			    strlen(source != NULL ? source : "libcurl's default"));
+			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+			    "; trusted CA certificates: %s (choose others with --ca-bundle; a directory needs `openssl rehash`)",
+			    shown);
+		}
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);

@@ -193,6 +193,11 @@ test_untrusted_certificate_refused() {
     use_cloudflare_token
     DNS01_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt assert_exit 1 auth example.test "$V1"
     assert_contains "$(cat "$LAST_STDERR")" "certificate" "message"
+    assert_contains "$(cat "$LAST_STDERR")" "trusted CA certificates: /etc/ssl/certs/ca-certificates.crt" "message"
+    # A file that holds no certificate is a configuration error.
+    printf 'not a certificate\n' >"$TEST_TMPDIR/bad.pem"
+    DNS01_CA_BUNDLE=$TEST_TMPDIR/bad.pem assert_exit 2 auth example.test "$V1"
+    assert_contains "$(cat "$LAST_STDERR")" "trusted CA certificates: $TEST_TMPDIR/bad.pem" "message"
     assert_eq "" "$(dns_txt ns1 "$APEX")" "TXT on ns1"
 }
 

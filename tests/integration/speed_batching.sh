@@ -167,3 +167,31 @@ test_zone_cache_skips_delegated_child() {
     CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_cleanup
     CERTBOT_DOMAIN=y.sub.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
 }
+
+# An entry for the name itself that points at the parent, as one saved before the child zone joined the
+# account, is checked against DNS like any other and not used.
+test_zone_cache_entry_of_name_checked() {
+    require_hooks
+    use_cloudflare_token
+    local entry sub_zone_id
+    sub_zone_id=$(mock_zone_id sub.example.test)
+    CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_auth
+    CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V2 assert_exit 0 run_cleanup
+    entry=$(grep -l '"fqdn":"_acme-challenge.x.sub.example.test"' "$DNS01_STATE_DIR"/zones/*.json)
+    [[ -n $entry ]] || fail "no zone cache entry for _acme-challenge.x.sub.example.test"
+    "$LIB_PYTHON" - "$entry" "$(mock_zone_id example.test)" <<'PY'
+import json, sys
+path, parent_id = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    entry = json.load(f)
+entry.update(zone_id=parent_id, zone="example.test")
+with open(path, "w") as f:
+    json.dump(entry, f)
+PY
+    CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_auth -v
+    assert_contains "$(cat "$LAST_STDERR")" "cached zone example.test not used" "auth log"
+    assert_eq 2 "$(mock_count POST "^/client/v4/zones/$sub_zone_id/dns_records\$")" "records created in the child zone"
+    assert_eq 0 "$(mock_count POST "^/client/v4/zones/$(mock_zone_id example.test)/dns_records\$")" \
+        "records created in the parent zone"
+    CERTBOT_DOMAIN=x.sub.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
+}
