@@ -93,6 +93,19 @@ fill_query(struct dns_exchange *x, const struct dns_server_addr *server, const s
 	x->checking_disabled = checking_disabled;
 }
 
+/* Returns 1 when an earlier pair had the same name, resolver and verdict, as the apex and wildcard values do. */
+static int
+reported_before(const struct propagation_item *items, const struct pair *ps, size_t p)
+{
+	size_t q;
+
+	for (q = 0; q < p; q++)
+		if (ps[q].resolver == ps[p].resolver && ps[q].verdict == ps[p].verdict &&
+		    strcmp(items[ps[q].item].fqdn, items[ps[p].item].fqdn) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 report(const struct propagation_item *items, const struct dns_server_addr *resolvers, const struct pair *ps,
     size_t pairs)
@@ -103,6 +116,8 @@ report(const struct propagation_item *items, const struct dns_server_addr *resol
 	for (p = 0; p < pairs; p++) {
 		const char *fqdn = items[ps[p].item].fqdn;
 
+		if (reported_before(items, ps, p))
+			continue;
 		dns_format_addr(&resolvers[ps[p].resolver], addr, sizeof(addr));
 		if (ps[p].verdict == VERDICT_VALIDATED)
 			log_info("resolver %s validates %s with DNSSEC", addr, fqdn);

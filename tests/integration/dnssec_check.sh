@@ -146,3 +146,20 @@ test_preflight_check_reports_each_zone() {
     assert_exit 2 run_auth --check www.dnssec-good.test --dnssec-resolver "$RIG_RESOLVER"
     assert_contains "$(<"$LAST_STDERR")" "option '--dnssec-resolver' comes after the domains" "option order"
 }
+
+# The apex and the wildcard put two values at one name; the check reports the name once.
+test_apex_and_wildcard_reported_once() {
+    require_hooks
+    use_cloudflare_token
+    local V2=MPeP-mZLHmq8WH1YyQoRl9X2If-B2jRceEI3LBxU5BU
+    DNS01_DNSSEC_RESOLVERS=$RIG_RESOLVER CERTBOT_DOMAIN=dnssec-good.test CERTBOT_VALIDATION=$V1 \
+        CERTBOT_REMAINING_CHALLENGES=1 assert_exit 0 run_auth
+    DNS01_DNSSEC_RESOLVERS=$RIG_RESOLVER CERTBOT_DOMAIN='*.dnssec-good.test' CERTBOT_VALIDATION=$V2 \
+        CERTBOT_REMAINING_CHALLENGES=0 assert_exit 0 run_auth
+    assert_contains "$(<"$LAST_STDERR")" "waiting for the 2 records of this run" "last auth log"
+    assert_eq 1 "$(grep -c "validates _acme-challenge.dnssec-good.test with DNSSEC" "$LAST_STDERR")" \
+        "validation lines"
+    CERTBOT_DOMAIN=dnssec-good.test CERTBOT_VALIDATION=$V1 assert_exit 0 run_cleanup
+    CERTBOT_DOMAIN='*.dnssec-good.test' CERTBOT_VALIDATION=$V2 assert_exit 0 run_cleanup
+    assert_no_records _acme-challenge.dnssec-good.test
+}
