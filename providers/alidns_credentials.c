@@ -70,6 +70,14 @@ take_keys(struct alidns_credentials *creds, char **id, char **secret, char **tok
 	*token = NULL;
 }
 
+/* Writes the variable that held a value: NAME, or NAME_FILE when only that one is set. */
+static const char *
+env_source(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s", name, getenv(name) == NULL ? "_FILE" : "");
+	return buf;
+}
+
 /* Sets *found when the family is complete; an incomplete family is an error. */
 static enum status
 load_env_family(const struct env_family *family, struct alidns_credentials *creds, int *found, struct err *e)
@@ -77,6 +85,9 @@ load_env_family(const struct env_family *family, struct alidns_credentials *cred
 	char *id = NULL;
 	char *secret = NULL;
 	char *token = NULL;
+	char id_name[64];
+	char secret_name[64];
+	char token_name[64];
 	enum status st;
 
 	*found = 0;
@@ -97,11 +108,14 @@ load_env_family(const struct env_family *family, struct alidns_credentials *cred
 	}
 	take_keys(creds, &id, &secret, &token);
 	if (creds->security_token != NULL)
-		snprintf(creds->source, sizeof(creds->source), "environment variables %s, %s and %s", family->id,
-		    family->secret, family->token);
+		snprintf(creds->source, sizeof(creds->source), "environment variables %s, %s and %s",
+		    env_source(family->id, id_name, sizeof(id_name)),
+		    env_source(family->secret, secret_name, sizeof(secret_name)),
+		    env_source(family->token, token_name, sizeof(token_name)));
 	else
-		snprintf(creds->source, sizeof(creds->source), "environment variables %s and %s", family->id,
-		    family->secret);
+		snprintf(creds->source, sizeof(creds->source), "environment variables %s and %s",
+		    env_source(family->id, id_name, sizeof(id_name)),
+		    env_source(family->secret, secret_name, sizeof(secret_name)));
 	*found = 1;
 out:
 	secret_free(id);

@@ -267,6 +267,8 @@ test_env_file_variants(void **state)
 	setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET_FILE", secret_path, 1);
 	assert_int_equal(load(fx), ST_OK);
 	assert_keys(fx, "file-id", "file-secret", NULL);
+	assert_string_equal(fx->creds.source,
+	    "environment variables ALIBABA_CLOUD_ACCESS_KEY_ID_FILE and ALIBABA_CLOUD_ACCESS_KEY_SECRET_FILE");
 	unsetenv("ALIBABA_CLOUD_ACCESS_KEY_ID_FILE");
 	unsetenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET_FILE");
 
