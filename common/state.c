@@ -1,5 +1,6 @@
 #include "state.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -264,6 +265,35 @@ state_records_waiting(const char *dir, const char *provider, const struct run_id
 	return count;
 }
 
+/*
+ * Returns 1 when a cache entry fits the name it was read for. It must be
+ * saved for that provider and name and not dated in the future. Its zone
+ * must be the name or a parent, and its id must be safe in a URL path.
+ */
+static int
+zone_entry_fits(json_t *obj, const char *provider, const char *fqdn, long long saved, const char *zone_id,
+    const char *zone)
+{
+	const char *saved_provider = json_string_value(json_object_get(obj, "provider"));
+	const char *saved_fqdn = json_string_value(json_object_get(obj, "fqdn"));
+	size_t fqdn_len = strlen(fqdn);
+	size_t zone_len = strlen(zone);
+	size_t i;
+
+	if (saved_provider == NULL || strcmp(saved_provider, provider) != 0 || saved_fqdn == NULL ||
+	    strcmp(saved_fqdn, fqdn) != 0 || saved <= 0 || saved > (long long)time(NULL) + 60)
+		return 0;
+	if (zone_len == 0 || zone_len > fqdn_len || strcmp(fqdn + fqdn_len - zone_len, zone) != 0 ||
+	    (zone_len < fqdn_len && fqdn[fqdn_len - zone_len - 1] != '.'))
+		return 0;
+	if (zone_id[0] == '\0')
+		return 0;
+	for (i = 0; zone_id[i] != '\0'; i++)
+		if (!isalnum((unsigned char)zone_id[i]) && strchr("._-", zone_id[i]) == NULL)
+			return 0;
+	return 1;
+}
+
 enum status
 state_zone_load(const char *dir, const char *provider, const char *fqdn, double max_age, char *zone_id,
     size_t id_size, char *zone, size_t zone_size, struct err *e)
@@ -280,7 +310,8 @@ state_zone_load(const char *dir, const char *provider, const char *fqdn, double 
 	saved = (long long)json_integer_value(json_object_get(obj, "saved_at"));
 	st = ST_NOT_FOUND;
 	if (obj != NULL && (double)((long long)time(NULL) - saved) < max_age &&
-	    copy_field(obj, "zone_id", zone_id, id_size, 1) == ST_OK && copy_field(obj, "zone", zone, zone_size, 1) == ST_OK)
+	    copy_field(obj, "zone_id", zone_id, id_size, 1) == ST_OK && copy_field(obj, "zone", zone, zone_size, 1) == ST_OK &&
+	    zone_entry_fits(obj, provider, fqdn, saved, zone_id, zone))
 		st = ST_OK;
 	json_decref(obj);
 	return st;

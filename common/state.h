@@ -53,7 +53,11 @@ enum status state_record_remove(const char *dir, const struct state_record *rec,
 int state_records_waiting(const char *dir, const char *provider, const struct run_id *run, struct state_record *out,
     int max);
 
-/* Reads the cached zone of a name if it is younger than max_age seconds; ST_NOT_FOUND otherwise. */
+/*
+ * Reads the cached zone of a name if it is younger than max_age seconds and
+ * fits the name (saved for it, a zone above it, an id of plain characters);
+ * ST_NOT_FOUND otherwise.
+ */
 enum status state_zone_load(const char *dir, const char *provider, const char *fqdn, double max_age, char *zone_id,
     size_t id_size, char *zone, size_t zone_size, struct err *e);
 

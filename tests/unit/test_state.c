@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -441,6 +442,58 @@ record_optional_fields_absent(void **state)
 
 #define STATE_TEST(f) cmocka_unit_test_setup_teardown(f, make_tmpdir, remove_tmpdir)
 
+/* Writes text as the zone cache entry of fqdn, as a damaged or edited file would be. */
+static void
+write_zone_entry(const char *fqdn, const char *text)
+{
+	char path[PATH_MAX];
+	struct err e;
+	FILE *f;
+
+	assert_int_equal(state_path(state_dir, "zones", "cloudflare", fqdn, NULL, ".json", path, sizeof(path), &e), ST_OK);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+zone_cache_entry_must_fit_name(void **state)
+{
+	const char *fqdn = "_acme-challenge.www.example.com";
+	char id[64];
+	char zone[256];
+	char text[512];
+	struct err e;
+	size_t i;
+	const char *unfit[] = {
+		"{\"provider\":\"alidns\",\"fqdn\":\"%s\",\"zone_id\":\"abc\",\"zone\":\"example.com\",\"saved_at\":%lld}",
+		"{\"provider\":\"cloudflare\",\"fqdn\":\"other.example.com\",\"zone_id\":\"abc\",\"zone\":\"example.com\",\"saved_at\":%lld}",
+		"{\"provider\":\"cloudflare\",\"fqdn\":\"%s\",\"zone_id\":\"abc\",\"zone\":\"other.test\",\"saved_at\":%lld}",
+		"{\"provider\":\"cloudflare\",\"fqdn\":\"%s\",\"zone_id\":\"abc\",\"zone\":\"ample.com\",\"saved_at\":%lld}",
+		"{\"provider\":\"cloudflare\",\"fqdn\":\"%s\",\"zone_id\":\"../../zones?x=\",\"zone\":\"example.com\",\"saved_at\":%lld}",
+		"{\"provider\":\"cloudflare\",\"fqdn\":\"%s\",\"zone_id\":\"abc\",\"zone\":\"example.com\",\"saved_at\":%lld00}",
+	};
+
+	(void)state;
+	assert_int_equal(state_open(state_dir, &e), ST_OK);
+	assert_int_equal(state_zone_save(state_dir, "cloudflare", fqdn, "023e105f4ecef8ad9ca31a8372d0c353", "example.com",
+	    &e), ST_OK);
+	assert_int_equal(state_zone_load(state_dir, "cloudflare", fqdn, 3600, id, sizeof(id), zone, sizeof(zone), &e),
+	    ST_OK);
+	assert_string_equal(id, "023e105f4ecef8ad9ca31a8372d0c353");
+	assert_string_equal(zone, "example.com");
+	for (i = 0; i < sizeof(unfit) / sizeof(unfit[0]); i++) {
+		if (strstr(unfit[i], "\"fqdn\":\"%s\"") != NULL)
+			snprintf(text, sizeof(text), unfit[i], fqdn, (long long)time(NULL));
+		else
+			snprintf(text, sizeof(text), unfit[i], (long long)time(NULL));
+		write_zone_entry(fqdn, text);
+		assert_int_equal(state_zone_load(state_dir, "cloudflare", fqdn, 3600, id, sizeof(id), zone, sizeof(zone),
+		    &e), ST_NOT_FOUND);
+	}
+}
+
 int
 main(void)
 {
@@ -467,6 +520,7 @@ main(void)
 		STATE_TEST(record_duplicate_keys),
 		STATE_TEST(record_oversized_field),
 		STATE_TEST(record_optional_fields_absent),
+		STATE_TEST(zone_cache_entry_must_fit_name),
 	};
 
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
