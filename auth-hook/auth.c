@@ -23,7 +23,7 @@
 #define AUTH_LOCK_TIMEOUT 300.0
 /* Maximum number of records that the last challenge of a run waits for together. */
 #define AUTH_MAX_BATCH 128
-/* A validating resolver that has not got the record after this long most likely caches an earlier negative answer. */
+/* A validating resolver without the record after this long most likely caches an earlier negative answer. */
 #define DNSSEC_CHECK_TIMEOUT 10.0
 
 /* The plan of an auth run: the name and zone of the TXT record, and what the run changed to get there. */

@@ -8,7 +8,6 @@
 #include "challenge.h"
 #include "check.h"
 #include "cleanup.h"
-#include "log.h"
 
 static enum status
 run(struct challenge *c, struct err *e)
@@ -30,15 +29,7 @@ main(int argc, char **argv)
 	st = challenge_open(&c, HOOK_AUTH, "dns01-auth", argc, argv, &exit_now, &e);
 	if (st == ST_OK && !exit_now)
 		st = run(&c, &e);
-	if (st == ST_DECLINED) {
-		/* Not a failure: the caller offers its next challenge type. */
-		log_info("%s", e.msg);
-	} else if (st != ST_OK) {
-		if (c.cfg.domain[0] != '\0')
-			log_error("%s: %s", c.cfg.domain, e.msg);
-		else
-			log_error("%s", e.msg);
-	}
+	challenge_report(&c, st, &e);
 	challenge_close(&c);
 	return status_exit_code(st);
 }

@@ -6,7 +6,6 @@
 #include "caller.h"
 #include "challenge.h"
 #include "cleanup.h"
-#include "log.h"
 #include "restore.h"
 
 static enum status
@@ -29,15 +28,7 @@ main(int argc, char **argv)
 	st = challenge_open(&c, HOOK_CLEANUP, "dns01-cleanup", argc, argv, &exit_now, &e);
 	if (st == ST_OK && !exit_now)
 		st = run(&c, &e);
-	if (st == ST_DECLINED) {
-		/* Not a failure: the caller offers its next challenge type. */
-		log_info("%s", e.msg);
-	} else if (st != ST_OK) {
-		if (c.cfg.domain[0] != '\0')
-			log_error("%s: %s", c.cfg.domain, e.msg);
-		else
-			log_error("%s", e.msg);
-	}
+	challenge_report(&c, st, &e);
 	challenge_close(&c);
 	return status_exit_code(st);
 }

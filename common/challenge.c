@@ -87,6 +87,19 @@ challenge_forget_zone(struct challenge *c)
 }
 
 void
+challenge_report(const struct challenge *c, enum status st, const struct err *e)
+{
+	if (st == ST_OK)
+		return;
+	if (st == ST_DECLINED)
+		log_info("%s", e->msg);	/* the caller offers its next challenge type */
+	else if (c->cfg.domain[0] != '\0')
+		log_error("%s: %s", c->cfg.domain, e->msg);
+	else
+		log_error("%s", e->msg);
+}
+
+void
 challenge_close(struct challenge *c)
 {
 	if (c->provider != NULL && c->provider_state != NULL) {
@@ -199,7 +212,7 @@ challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_n
 		return st;
 	log_debug("zone %s (id %s) contains %s", zone->name, zone->id, c->fqdn);
 	c->zone_cached = 0;
-	/* A zone chosen with --zone or --zone-id says nothing about runs without them. */
+	/* A zone chosen with --zone or --zone-id does not apply to runs without them, so it is not cached. */
 	if (c->cfg.zone[0] == '\0' && c->cfg.zone_id[0] == '\0')
 		save_zone(c, zone);
 	return ST_OK;

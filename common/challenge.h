@@ -35,15 +35,23 @@ enum status challenge_set_input(struct challenge *c, const char *domain, const c
 /* Sets c->cfg.domain and c->fqdn for a domain given by name only (the pre-flight check). */
 enum status challenge_set_domain(struct challenge *c, const char *domain, struct err *e);
 
+/*
+ * Prints the outcome of a run once, where the domain is known: an error line
+ * prefixed with the domain, or an information line for a declined challenge
+ * type, which is no failure. Prints nothing for ST_OK.
+ */
+void challenge_report(const struct challenge *c, enum status st, const struct err *e);
+
 /* Closes the provider and wipes the configuration. */
 void challenge_close(struct challenge *c);
 
 /*
  * Finds the zone: from zone_id and zone_name when both are known (saved
  * state), else from the state directory's cache of earlier lookups (at most
- * 7 days old), else through the provider, whose result is then cached. The
- * cache serves the name's own earlier lookup, or a cached zone that encloses
- * the name when an SOA query confirms that DNS places the name in it.
+ * 7 days old), else through the provider, whose result is then cached
+ * unless --zone or --zone-id chose it. A cached zone, from the name's own
+ * earlier lookup or one that encloses the name, is used only when an SOA
+ * query confirms that DNS places the name in it (not needed with --zone).
  */
 enum status challenge_find_zone(struct challenge *c, const char *zone_id, const char *zone_name, struct zone *zone,
     struct err *e);

@@ -190,6 +190,16 @@ parse_seconds(const char *text, const char *what, double min, double max, double
 	return ST_OK;
 }
 
+/* Appends one value of a repeatable address option; fails when the list is full. */
+static enum status
+add_address_option(const char **list, int *count, const char *value, const char *option, struct err *e)
+{
+	if (*count == CONFIG_MAX_RESOLVERS)
+		return err_set(e, ST_USAGE, "too many --%s options; at most %d are allowed", option, CONFIG_MAX_RESOLVERS);
+	list[(*count)++] = value;
+	return ST_OK;
+}
+
 static enum status
 parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int argc, char **argv,
     int *exit_now, struct err *e)
@@ -231,16 +241,13 @@ parse_cli(struct cli_values *cli, enum hook_kind kind, const char *progname, int
 			cli->restore = 1;
 			break;
 		case OPT_RESOLVER:
-			if (cli->resolver_count == CONFIG_MAX_RESOLVERS)
-				return err_set(e, ST_USAGE, "too many --resolver options; at most %d are allowed",
-				    CONFIG_MAX_RESOLVERS);
-			cli->resolvers[cli->resolver_count++] = optarg;
+			if (add_address_option(cli->resolvers, &cli->resolver_count, optarg, "resolver", e))
+				return ST_USAGE;
 			break;
 		case OPT_DNSSEC_RESOLVER:
-			if (cli->dnssec_resolver_count == CONFIG_MAX_RESOLVERS)
-				return err_set(e, ST_USAGE, "too many --dnssec-resolver options; at most %d are allowed",
-				    CONFIG_MAX_RESOLVERS);
-			cli->dnssec_resolvers[cli->dnssec_resolver_count++] = optarg;
+			if (add_address_option(cli->dnssec_resolvers, &cli->dnssec_resolver_count, optarg,
+			    "dnssec-resolver", e))
+				return ST_USAGE;
 			break;
 		case 'v': cli->verbose++; break;
 		case 'q': cli->quiet = 1; break;

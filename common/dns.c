@@ -144,7 +144,7 @@ build_query(const struct dns_exchange *item, unsigned char *buf, size_t size)
 		buf[2] |= 0x01;
 	else
 		buf[2] &= (unsigned char)~0x01;
-	/* Byte 3 holds AD (0x20) and CD (0x10); a resolver sets AD in its answer only when the query asks for it. */
+	/* Byte 3 contains AD (0x20) and CD (0x10). A resolver sets AD in its answer only when the query sets it. */
 	buf[3] &= (unsigned char)~0x30;
 	if (item->dnssec)
 		buf[3] |= 0x20;

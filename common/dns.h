@@ -75,7 +75,7 @@ int dns_expand_name(const unsigned char *msg, size_t msglen, const unsigned char
 int dns_txt_join(const unsigned char *rdata, size_t rdlen, char *out, size_t size);
 
 /*
- * Returns 1 when the answer section of msg holds a record of qtype (ns_t_txt
+ * Returns 1 when the answer section of msg contains a record of qtype (ns_t_txt
  * or ns_t_cname) owned by qname with value: the joined TXT strings exactly,
  * or the CNAME target without regard to case or a trailing dot.
  */

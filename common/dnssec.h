@@ -20,9 +20,9 @@ enum dnssec_verdict {
 };
 
 /*
- * Asks each resolver for each item's record, once as usual and once with
+ * Queries each resolver for each item's record, once as usual and once with
  * checking disabled (CD). A resolver that answers SERVFAIL, but serves the
- * name with checking disabled, cannot validate the zone's signatures: that
+ * name with checking disabled, cannot validate the zone's signatures. That
  * fails at once with ST_PROTOCOL and a message that points at the DS record.
  * A resolver that refuses the query or does not resolve, or has not got the
  * value within timeout seconds (a cached negative answer, no reply), only
@@ -32,7 +32,7 @@ enum status dnssec_check(const struct propagation_item *items, size_t count, con
     int resolver_count, double timeout, struct err *e);
 
 /*
- * For the pre-flight check: asks resolver once for the SOA of zone, as usual
+ * For the pre-flight check: queries resolver once for the SOA of zone, as usual
  * and with checking disabled, and sets *verdict. For VERDICT_PENDING and
  * VERDICT_UNUSABLE, reason (size bytes) says what the resolver did, starting
  * with a verb ("did not reply; ...").

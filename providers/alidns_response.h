@@ -26,7 +26,7 @@ struct alidns_error {
 	char request_id[96];		/* escaped for printing */
 };
 
-/* The request that a response answers, as the messages about it name it. */
+/* The request that a response belongs to, as the messages about it name it. */
 struct alidns_request_info {
 	const char *action;		/* API action, such as "AddDomainRecord" */
 	const char *source;		/* where the credentials came from, for the advice */
@@ -125,8 +125,8 @@ struct alidns_record_attributes {
  * Parses rec->raw, the saved copy of a record that a listing returned, and
  * fills attrs. Checks that the copy describes rec: its RR is rec->name
  * relative to zone and its Type is rec->type. On success sets *raw to the
- * parsed object that attrs points into (release with json_decref after the
- * last use of attrs); on failure *raw is NULL.
+ * parsed object that attrs points into. Release it with json_decref after
+ * the last use of attrs. On failure *raw is NULL.
  */
 enum status alidns_saved_record_read(const struct dns_record *rec, const struct zone *zone, json_t **raw,
     struct alidns_record_attributes *attrs, struct err *e);

@@ -85,3 +85,25 @@ test_certbot_cname_conflict_fails() {
     assert_eq 0 "$(record_requests | grep -c 'DELETE$' || true)" "delete requests"
     assert_eq 0 "$(record_requests | grep -c '^200 POST$' || true)" "records created"
 }
+
+# Field case C19 through real certbot: a signed zone gets its certificate with the DNSSEC check on; a zone
+# whose DS matches no key fails in the auth hook with the DS message, and leaves no record behind.
+test_certbot_dnssec_check() {
+    require_hooks
+    use_cloudflare_token
+    export DNS01_DNSSEC_RESOLVERS=$RIG_RESOLVER
+
+    assert_exit 0 run_certbot dnssec-good.test '*.dnssec-good.test'
+    [[ -s $TEST_TMPDIR/certbot/config/live/dnssec-good.test/cert.pem ]] ||
+        fail "certbot reported success but wrote no certificate for dnssec-good.test"
+    assert_contains "$(certbot_log)" "validates _acme-challenge.dnssec-good.test with DNSSEC" "letsencrypt.log"
+
+    assert_exit 1 run_certbot dnssec-stale.test
+    assert_contains "$(certbot_log)" "DNSSEC validation failed for _acme-challenge.dnssec-stale.test" \
+        "letsencrypt.log"
+    assert_contains "$(certbot_log)" "Check the DS record at the registrar" "letsencrypt.log"
+    [[ ! -e $TEST_TMPDIR/certbot/config/live/dnssec-stale.test/cert.pem ]] ||
+        fail "certbot issued a certificate for the zone whose DNSSEC does not validate"
+    assert_eq 0 "$(mock_records | json_query 'len(data)')" "records in the mock after both runs"
+    assert_eq "" "$(dns_txt ns1 _acme-challenge.dnssec-stale.test)" "TXT on ns1"
+}

@@ -194,7 +194,7 @@ test_untrusted_certificate_refused() {
     DNS01_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt assert_exit 1 auth example.test "$V1"
     assert_contains "$(cat "$LAST_STDERR")" "certificate" "message"
     assert_contains "$(cat "$LAST_STDERR")" "trusted CA certificates: /etc/ssl/certs/ca-certificates.crt" "message"
-    # A file that holds no certificate is a configuration error.
+    # A file that contains no certificate is a configuration error.
     printf 'not a certificate\n' >"$TEST_TMPDIR/bad.pem"
     DNS01_CA_BUNDLE=$TEST_TMPDIR/bad.pem assert_exit 2 auth example.test "$V1"
     assert_contains "$(cat "$LAST_STDERR")" "trusted CA certificates: $TEST_TMPDIR/bad.pem" "message"
