@@ -135,6 +135,17 @@ def overhead_tables(result):
                     result["hyperfine_runs"] * 5, startup["median_ms"], startup["min_ms"],
                     startup["max_rss_kib"] / 1024, startup["instructions"] / 1e6,
                     object_split(startup["by_object"])))
+    floor = result["libcurl_floor"]
+    request = floor["request_wall"]
+    text.append("")
+    text.append("libcurl alone (bench/libcurl-floor.c, peak RSS the smallest of %d runs): a program that only loads "
+                "Debian's libcurl and returns peaks at %.1f MiB; one that also initialises libcurl, at %.1f MiB; one "
+                "that also makes one HTTPS GET to the mock, at %.1f MiB, taking %.1f ms median (min %.1f ms, "
+                "%d runs) and %.1f ms CPU. Auth and cleanup each make at least one request, so two such runs, "
+                "%.1f ms median, are the floor of the pair with this libcurl." % (
+                    overhead.RSS_REPEATS, floor["load_only_rss_kib"] / 1024, floor["initialised_rss_kib"] / 1024,
+                    floor["request_rss_kib"] / 1024, request["median_ms"], request["min_ms"],
+                    result["hyperfine_runs"] * 2, request["cpu_ms"], 2 * request["median_ms"]))
     text.append("")
     text.append("dns01-auth instructions by shared object:")
     text.append("")

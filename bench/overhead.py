@@ -13,7 +13,7 @@ import shutil
 import subprocess
 
 import benchlib
-from benchlib import BIN, rig
+from benchlib import BIN, REPO, rig
 
 DOMAIN = "overhead.example.test"
 # Any 43-character base64url string serves as the TXT value.
@@ -26,6 +26,7 @@ TARGET_WALL_MS = 25
 TARGET_RSS_MIB = 8
 HYPERFINE_RUNS = 20
 CALLGRIND_REPEATS = 3
+RSS_REPEATS = 5
 
 
 def hook_argv(program):
@@ -205,25 +206,59 @@ def measure_instructions(variant, state, workdir, repeats):
     return {"counts": counts, "auth_by_object": split}
 
 
+def hyperfine_no_shell(argv, prefix, runs):
+    """Time argv with hyperfine, without a shell; return median, minimum and
+    mean CPU (user plus system) in ms."""
+    export = prefix + ".json"
+    with open(prefix + ".log", "w") as output:
+        subprocess.run(["hyperfine", "--style", "basic", "--shell=none", "--warmup", "3",
+                        "--runs", str(runs), "--export-json", export, shlex.join(argv)],
+                       stdout=output, stderr=subprocess.STDOUT, check=True, timeout=300)
+    with open(export) as data:
+        result = json.load(data)["results"][0]
+    return {"median_ms": result["median"] * 1000, "min_ms": result["min"] * 1000,
+            "cpu_ms": (result["user"] + result["system"]) * 1000}
+
+
 def measure_startup(workdir):
     """Measure `dns01-auth --version`: loading the program and its shared
     libraries, the part of every hook call that does no work."""
     argv = [os.path.join(BIN, "dns01-auth"), "--version"]
-    export = os.path.join(workdir, "hyperfine-startup.json")
-    with open(os.path.join(workdir, "hyperfine-startup.log"), "w") as output:
-        subprocess.run(["hyperfine", "--style", "basic", "--shell=none", "--warmup", "3",
-                        "--runs", str(HYPERFINE_RUNS * 5), "--export-json", export, shlex.join(argv)],
-                       stdout=output, stderr=subprocess.STDOUT, check=True, timeout=300)
-    with open(export) as data:
-        result = json.load(data)["results"][0]
+    timing = hyperfine_no_shell(argv, os.path.join(workdir, "hyperfine-startup"), HYPERFINE_RUNS * 5)
     outcome = benchlib.timed_run(argv, dict(os.environ), workdir, os.path.join(workdir, "rss-startup.log"), 60)
     out_path = os.path.join(workdir, "callgrind-startup.out")
     with open(out_path + ".log", "w") as output:
         subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_path] + argv,
                        stdout=output, stderr=subprocess.STDOUT, check=True, timeout=300)
-    return {"median_ms": result["median"] * 1000, "min_ms": result["min"] * 1000,
+    return {"median_ms": timing["median_ms"], "min_ms": timing["min_ms"],
             "max_rss_kib": outcome.max_rss_kib, "instructions": callgrind_total(out_path),
             "by_object": callgrind_by_object(out_path)}
+
+
+def measure_libcurl_floor(workdir):
+    """Measure bench/libcurl-floor.c: a program that only loads Debian's
+    libcurl, one that also initialises it, and one that also makes one HTTPS
+    GET to the mock. Peak RSS is the smallest of RSS_REPEATS runs; the request
+    is timed like the program start."""
+    binary = os.path.join(workdir, "libcurl-floor")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl"], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.split()
+    subprocess.run(["cc", "-O2", "-o", binary, os.path.join(REPO, "bench", "libcurl-floor.c")] + flags,
+                   check=True, timeout=120)
+    request = [binary, rig("CLOUDFLARE_BASE_URL") + "/user/tokens/verify", rig("RIG_CA")]
+    result = {}
+    for key, argv in (("load_only", [binary, "--load-only"]), ("initialised", [binary]), ("request", request)):
+        peaks = []
+        for repeat in range(RSS_REPEATS):
+            log_path = os.path.join(workdir, "rss-libcurl-floor-%s-%d.log" % (key, repeat))
+            outcome = benchlib.timed_run(argv, dict(os.environ), workdir, log_path, 60)
+            if outcome.status != 0:
+                raise RuntimeError("libcurl-floor failed with exit status %s; see %s" % (outcome.status, log_path))
+            peaks.append(outcome.max_rss_kib)
+        result[key + "_rss_kib"] = min(peaks)
+    result["request_wall"] = hyperfine_no_shell(request, os.path.join(workdir, "hyperfine-libcurl-floor"),
+                                                HYPERFINE_RUNS * 2)
+    return result
 
 
 def measure(workdir):
@@ -244,6 +279,8 @@ def measure(workdir):
             repeats = CALLGRIND_REPEATS if variant.key == "cold" else 1
             entry["instructions"] = measure_instructions(variant, state, workdir, repeats)
             results.append(entry)
+        libcurl_floor = measure_libcurl_floor(workdir)
         benchlib.mock_prepare(0)
     return {"target_wall_ms": TARGET_WALL_MS, "target_rss_mib": TARGET_RSS_MIB,
-            "hyperfine_runs": HYPERFINE_RUNS, "variants": results, "startup": measure_startup(workdir)}
+            "hyperfine_runs": HYPERFINE_RUNS, "variants": results, "startup": measure_startup(workdir),
+            "libcurl_floor": libcurl_floor}

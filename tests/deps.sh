@@ -10,7 +10,7 @@ PACKAGES=(
     gcc clang make pkg-config
     libcurl4-openssl-dev libssl-dev libjansson-dev libidn2-dev libcmocka-dev
     # test rig: DNS servers and tools, ACME test CA and client, mock, helpers
-    knot knot-dnsutils unbound pebble certbot openssl python3 curl
+    knot knot-dnsutils unbound pebble certbot openssl python3 python3-dnspython curl
     # other ACME clients that the hooks serve, and the tools of the install tests:
     # Debian package build, man page rendering, systemd unit checks
     dehydrated uacme lego util-linux build-essential dpkg-dev debhelper man-db groff-base bsdextrautils systemd
