@@ -260,9 +260,7 @@ write_knot_conf() {
     done
 
     # zonefile-sync -1 with journal-content changes keeps dynamic updates in
-    # the journal only, so the zone files stay as copied. The journal is not
-    # synced to disk after each update: the rig's zones live for one run, and
-    # a sync per change cost more than the hooks' whole run.
+    # the journal only, so the zone files stay as copied.
     {
         cat <<EOF
 server:
@@ -279,7 +277,6 @@ log:
 
 database:
     storage: "$dir/db"
-    journal-db-mode: asynchronous
 
 acl:
   - id: rig_update
