@@ -22,6 +22,11 @@ import benchlib
 import overhead
 import peers
 
+# Marks a directory that a benchmark created, so a later run may replace its results.
+OUTPUT_MARKER = ".dns01-bench-output"
+# Entries that a run writes into its output directory; nothing else there is removed.
+OUTPUT_ENTRIES = ("runs", "overhead", "results.md", "results.json")
+
 PACKAGES = ["certbot", "python3-certbot-dns-cloudflare", "python3-cloudflare", "lego", "pebble", "knot",
             "libcurl4", "libssl3", "hyperfine", "valgrind", "time"]
 
@@ -164,7 +169,7 @@ def object_split(split, count=6):
 
 def environment_section(facts, versions, hooks_version, load, durations):
     lines = ["Duration: %.0f s, of which %.0f s waiting for the rig lock while test runs held it." % (
-        durations["total"], durations["lock_wait"]), "","Machine: %d cores (nproc), %s, %.1f GiB memory, Linux %s, Debian %s." % (
+        durations["total"], durations["lock_wait"]), "", "Machine: %d cores (nproc), %s, %.1f GiB memory, Linux %s, Debian %s." % (
         facts["nproc"], facts["cpu_model"], facts["memory_gib"], facts["kernel"], facts["debian"]), "",
         "Load average (1 min) at the start and the end of the benchmark: %.2f and %.2f." % (
             load["start"], load["end"]), "",
@@ -173,28 +178,65 @@ def environment_section(facts, versions, hooks_version, load, durations):
     return "\n".join(lines) + "\n"
 
 
+def hooks_version():
+    """Return the version that `dns01-auth --version` prints, without the program name."""
+    line = benchlib.command_output([os.path.join(benchlib.BIN, "dns01-auth"), "--version"])
+    return line.split()[-1] if line.split() else line
+
+
+def prepare_output(path):
+    """Create the output directory, or empty an earlier run's results in it.
+
+    A directory that a benchmark did not create is never emptied, and only
+    the entries that a run writes are removed. Returns an error message, or
+    None when the directory is ready.
+    """
+    if os.path.lexists(path) and not os.path.isdir(path):
+        return "--output %s exists and is not a directory; choose a new directory" % path
+    if os.path.isdir(path) and os.listdir(path) and not os.path.exists(os.path.join(path, OUTPUT_MARKER)):
+        return ("--output %s is a directory that no benchmark created and it is not empty; "
+                "choose a new or empty directory" % path)
+    os.makedirs(path, exist_ok=True)
+    for entry in OUTPUT_ENTRIES:
+        target = os.path.join(path, entry)
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        elif os.path.lexists(target):
+            os.remove(target)
+    with open(os.path.join(path, OUTPUT_MARKER), "w") as marker:
+        marker.write("Written by dns01-hooks bench/bench.py; a later benchmark replaces the results here.\n")
+    return None
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="bench/run.sh", description=" ".join(__doc__.split("\n\n")[0].split()),
+        epilog="A relative --output is taken from the directory where bench/run.sh was started.")
     parser.add_argument("--output", default=os.path.join(benchlib.REPO, "build", "bench"),
-                        help="directory for results and run logs; emptied first")
+                        help="directory for results and run logs (default build/bench); it must be new, "
+                             "empty or an earlier benchmark's output, whose results are replaced")
     parser.add_argument("--workload", choices=["single", "twenty", "all", "none"], default="all",
                         help="which peer workload to run (default all)")
     parser.add_argument("--repeats", type=int, default=3,
-                        help="runs of each setup in the 1-name workload (default 3)")
+                        help="runs of each setup in the 1-name workload (default 3); the 20-name workload "
+                             "runs each setup once")
     parser.add_argument("--skip-overhead", action="store_true", help="do not measure the hooks' overhead")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.output == "":
+        parser.error("--output must name a directory")
 
     started = time.monotonic()
-    output = os.path.abspath(args.output)
-    shutil.rmtree(output, ignore_errors=True)
-    os.makedirs(output)
+    output = os.path.abspath(os.path.join(os.environ.get("BENCH_CALLER_DIR", os.getcwd()), args.output))
+    problem = prepare_output(output)
+    if problem is not None:
+        parser.error(problem)
 
     report = {"machine": benchlib.machine_facts(), "versions": benchlib.package_versions(PACKAGES),
-              "dns01_hooks": benchlib.command_output([os.path.join(benchlib.BIN, "dns01-auth"), "--version"]),
+              "dns01_hooks": hooks_version(),
               "workloads": [], "load_average": {"start": os.getloadavg()[0]}}
-    sections = ["## Peers\n"]
+    sections = ["## Peers\n"] if args.workload != "none" else []
     for workload in make_workloads(args.repeats):
         if args.workload not in ("all", workload.key):
             continue

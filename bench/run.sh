@@ -12,6 +12,13 @@
 # Needs root: the rig binds port 53, and lego runs in a mount namespace.
 set -euo pipefail
 
+if ((EUID != 0)); then
+    echo "bench: run as root: the rig binds port 53, and lego runs in a mount namespace" >&2
+    exit 1
+fi
+
+# bench.py takes a relative --output from where the user started this script.
+export BENCH_CALLER_DIR=$PWD
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 RIG=$REPO/tests/rig/rig.sh
 cd "$REPO"

@@ -221,9 +221,12 @@ class DnsSync:
             return len(self._queue) + self._in_flight
 
     def apply(self, zone, commands):
-        """Send one change to the first server now and queue it for the rest.
+        """Send one change to the first server now, and to the others now
+        (no delay) or after the delay.
 
-        Raises DnsUpdateError when the first server rejects the update.
+        Raises DnsUpdateError when the change does not parse or the first
+        server rejects it. A failure at another server is logged and kept in
+        errors, as the delayed updates' failures are, and the call succeeds.
         """
         with self._send_lock:
             # With no delay every server is updated before the API responds,
@@ -295,7 +298,7 @@ class DnsSync:
         try:
             self._send(server, zone, commands)
         except DnsUpdateError as error:
-            LOG.error("delayed update of %s on %s failed: %s", zone, server, error)
+            LOG.error("update of %s on %s (not the first server) failed: %s", zone, server, error)
             self.errors.append({"server": server, "zone": zone, "error": str(error)})
 
     def _send(self, server, zone, commands):
