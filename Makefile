@@ -66,9 +66,9 @@ $(BUILD)/bin/dns01-cleanup: $(BUILD)/obj/cleanup-hook/main.o $(BUILD)/lib/libdns
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/lib/libdns01.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testdir.c tests/unit/testdir.h $(BUILD)/lib/libdns01.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/lib/libdns01.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/unit/testdir.c $(BUILD)/lib/libdns01.a $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)

@@ -32,7 +32,7 @@ struct auth_plan {
 	char name[DOMAIN_MAX + 1];		/* c->fqdn, or the CNAME target with --cname=follow */
 	char existing_id[128];			/* an identical TXT record already there, or "" */
 	int cname_seen;				/* the listing showed a CNAME at c->fqdn */
-	int holds_journal;			/* the name's CNAME is away and this challenge holds its journal entry */
+	int holds_journal;			/* the name's CNAMEs are away and this challenge holds their journal entry */
 };
 
 /* Finds a TXT record with the challenge value in a listing. */
@@ -72,7 +72,7 @@ static enum status
 plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan, struct err *e)
 {
 	struct record_list list = { NULL, 0 };
-	const struct dns_record *cname = NULL;
+	char target[DOMAIN_MAX + 2];
 	enum status st;
 	size_t i;
 
@@ -92,27 +92,23 @@ plan_write(struct challenge *c, const struct run_id *run, struct auth_plan *plan
 	}
 	if (st != ST_OK)
 		return st;
-	/*
-	 * NOTE: alidns allows one CNAME per resolution line at a name. Only the
-	 * last one listed is journaled and removed, so a second CNAME on another
-	 * line still blocks the TXT record, and auth restores the first and fails.
-	 */
 	for (i = 0; i < list.count; i++)
-		if (strcmp(list.items[i].type, "CNAME") == 0)
-			cname = &list.items[i];
-	plan->cname_seen = cname != NULL;
+		plan->cname_seen |= strcmp(list.items[i].type, "CNAME") == 0;
 
-	if (cname == NULL) {
+	if (!plan->cname_seen) {
 		find_txt(&list, c->cfg.validation, plan->existing_id, sizeof(plan->existing_id));
-		/* Another challenge of a running client may have removed a CNAME here: hold it away for this one too. */
+		/* Another challenge of a running client may have removed the CNAMEs here: hold them away for this one too. */
 		st = cname_hold(c, run, &plan->holds_journal, e);
 	} else if (c->cfg.cname == CNAME_REMOVE) {
-		st = cname_remove(c, &plan->zone, cname, run, e);
+		/* Alibaba Cloud DNS has one CNAME per resolution line, and a validator may resolve through any line. */
+		st = cname_remove(c, &plan->zone, &list, run, e);
 		plan->holds_journal = st == ST_OK;
 	} else if (c->cfg.cname == CNAME_FOLLOW) {
-		st = plan_follow(c, cname->content, plan, e);
+		st = cname_common_target(c->fqdn, &list, target, sizeof(target), e);
+		if (st == ST_OK)
+			st = plan_follow(c, target, plan, e);
 	} else {
-		st = cname_explain_conflict(c->fqdn, cname->content, e);
+		st = cname_explain_conflict(c->fqdn, &list, e);
 	}
 	record_list_free(&list);
 	return st;
@@ -351,10 +347,11 @@ auth_run(struct challenge *c, struct err *e)
 		log_info("listing %s again: %s", c->fqdn, e->msg);
 	}
 	if (st == ST_CONFLICT && !plan.cname_seen) {
+		struct record_list none = { NULL, 0 };
 		char provider_said[ERR_MSG_MAX];
 
 		memcpy(provider_said, e->msg, sizeof(provider_said));
-		cname_explain_conflict(c->fqdn, "a target that the record listing does not show", e);
+		cname_explain_conflict(c->fqdn, &none, e);
 		snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg), " The provider's answer: %s",
 		    provider_said);
 	}

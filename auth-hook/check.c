@@ -73,19 +73,42 @@ check_nameservers(struct challenge *c, const char *zone, int *total)
 	return answered;
 }
 
-/* Says what each policy would do with the CNAME at the name; returns nonzero when the configured one would fail. */
+/*
+ * Says what each policy would do with the CNAMEs in list (a listing of
+ * c->fqdn, which has at least one); returns nonzero when the configured one
+ * would fail.
+ */
 static int
-report_cname(struct challenge *c, const struct dns_record *cname)
+report_cnames(struct challenge *c, const struct record_list *list)
 {
 	struct zone target_zone;
 	char target_name[DOMAIN_MAX + 1];
+	char target[DOMAIN_MAX + 2];
+	char shown[300];
 	struct err e = { ST_OK, "" };
 	enum status follow;
+	size_t count = 0;
+	size_t i;
 
-	printf("  CNAME: %s -> %s\n", c->fqdn, cname->content);
+	for (i = 0; i < list->count; i++) {
+		const struct dns_record *rec = &list->items[i];
+
+		if (strcmp(rec->type, "CNAME") != 0)
+			continue;
+		log_escape(shown, sizeof(shown), rec->content, strlen(rec->content));
+		printf("  CNAME: %s -> %s%s%s%s\n", c->fqdn, shown, rec->line[0] ? " (resolution line " : "", rec->line,
+		    rec->line[0] ? ")" : "");
+		count++;
+	}
 	printf("    with --cname=fail (the default): the renewal fails, nothing is changed\n");
-	printf("    with --cname=remove: the CNAME is removed for the challenge and restored exactly afterwards\n");
-	follow = cname_follow(c, cname->content, &target_zone, target_name, sizeof(target_name), &e);
+	if (count > 1)
+		printf("    with --cname=remove: all %zu CNAMEs are removed for the challenge and restored exactly afterwards\n",
+		    count);
+	else
+		printf("    with --cname=remove: the CNAME is removed for the challenge and restored exactly afterwards\n");
+	follow = cname_common_target(c->fqdn, list, target, sizeof(target), &e);
+	if (follow == ST_OK)
+		follow = cname_follow(c, target, &target_zone, target_name, sizeof(target_name), &e);
 	if (follow == ST_OK)
 		printf("    with --cname=follow: the TXT record is written at %s in zone %s\n", target_name, target_zone.name);
 	else
@@ -137,7 +160,7 @@ check_domain(struct challenge *c, const char *domain)
 	struct record_list list = { NULL, 0 };
 	struct zone zone;
 	struct err e = { ST_OK, "" };
-	const struct dns_record *cname = NULL;
+	int has_cname = 0;
 	int fails = 0;
 	int answered;
 	int total;
@@ -161,10 +184,9 @@ check_domain(struct challenge *c, const char *domain)
 	/* NOTE: no read-only call of either API shows whether the credentials may write; a renewal shows it. */
 	printf("  write access: not checked (it needs no change to test); the credentials need permission to edit DNS records\n");
 	for (i = 0; i < list.count; i++)
-		if (strcmp(list.items[i].type, "CNAME") == 0)
-			cname = &list.items[i];
-	if (cname != NULL)
-		fails |= report_cname(c, cname);
+		has_cname |= strcmp(list.items[i].type, "CNAME") == 0;
+	if (has_cname)
+		fails |= report_cnames(c, &list);
 	else
 		printf("  CNAME: none\n");
 	record_list_free(&list);

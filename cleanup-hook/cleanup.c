@@ -71,16 +71,17 @@ locate_without_state(struct challenge *c, struct zone *zone, char *name, size_t 
 	struct record_list list = { NULL, 0 };
 	char target[DOMAIN_MAX + 1] = "";
 	enum status st;
-	size_t i;
 
 	snprintf(name, size, "%s", c->fqdn);
 	st = challenge_find_zone(c, NULL, NULL, zone, e);
 	if (st != ST_OK || c->cfg.cname != CNAME_FOLLOW)
 		return st;
 	st = c->provider->list_records(c->provider_state, zone, c->fqdn, &list, e);
-	for (i = 0; st == ST_OK && i < list.count; i++)
-		if (strcmp(list.items[i].type, "CNAME") == 0)
-			snprintf(target, sizeof(target), "%s", list.items[i].content);
+	if (st == ST_OK && cname_common_target(c->fqdn, &list, target, sizeof(target), e) == ST_CONFLICT) {
+		/* Auth writes nothing when the CNAMEs point to different targets, so only the name itself can hold a record. */
+		log_debug("%s; looking for the TXT record at %s itself", e->msg, c->fqdn);
+		e->status = ST_OK;
+	}
 	record_list_free(&list);
 	if (st != ST_OK || target[0] == '\0')
 		return st;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cname_restore.h"
 #include "crashpoint.h"
 #include "log.h"
 #include "nameservers.h"
@@ -17,70 +18,288 @@
 /* How long a run waits for another run's lock of the same name. */
 #define CNAME_LOCK_TIMEOUT 300.0
 
-enum status
-cname_explain_conflict(const char *fqdn, const char *target, struct err *e)
+/* Returns the number of CNAME records in a listing of one name. */
+static size_t
+count_cnames(const struct record_list *list)
 {
-	char shown[300];
+	size_t count = 0;
+	size_t i;
 
-	log_escape(shown, sizeof(shown), target, strlen(target));
+	for (i = 0; list != NULL && i < list->count; i++)
+		count += strcmp(list->items[i].type, "CNAME") == 0;
+	return count;
+}
+
+/* Writes "line NAME to TARGET" items, comma-separated, for the CNAMEs of a listing; "..." ends a cut list. */
+static void
+describe_lines(const struct record_list *list, char *buf, size_t size)
+{
+	size_t used = 0;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < list->count && used < size; i++) {
+		char shown[300];
+		int n;
+
+		if (strcmp(list->items[i].type, "CNAME") != 0)
+			continue;
+		log_escape(shown, sizeof(shown), list->items[i].content, strlen(list->items[i].content));
+		n = snprintf(buf + used, size - used, "%sline %s to %s", used > 0 ? ", " : "",
+		    list->items[i].line[0] != '\0' ? list->items[i].line : "(none)", shown);
+		if (n < 0 || (size_t)n >= size - used) {
+			if (size >= 4)
+				snprintf(buf + (used < size - 4 ? used : size - 4), 4, "...");
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
+enum status
+cname_explain_conflict(const char *fqdn, const struct record_list *list, struct err *e)
+{
+	size_t count = count_cnames(list);
+	char what[400];
+	size_t i;
+
+	if (count > 1) {
+		char lines[340];
+
+		describe_lines(list, lines, sizeof(lines));
+		snprintf(what, sizeof(what), "a name with %zu CNAME records, one per resolution line (%s)", count, lines);
+	} else {
+		char shown[300] = "a target that the record listing does not show";
+
+		for (i = 0; count == 1 && i < list->count; i++)
+			if (strcmp(list->items[i].type, "CNAME") == 0)
+				log_escape(shown, sizeof(shown), list->items[i].content, strlen(list->items[i].content));
+		snprintf(what, sizeof(what), "a CNAME to %s", shown);
+	}
 	return err_set(e, ST_CONFLICT,
-	    "%s is a CNAME to %s, and a TXT record cannot exist at a name that has a CNAME, "
+	    "%s is %s, and a TXT record cannot exist at a name that has a CNAME, "
 	    "so the DNS-01 record was not created and nothing was changed. "
 	    "Managed certificate services leave such a CNAME behind, for example Alibaba Cloud ESA's Managed DCV "
 	    "(targets under dcv.aliyun-esa.com) or Cloudflare's delegated DCV. "
-	    "To get the certificate, run again with --cname=remove, which removes the CNAME for the few minutes of "
-	    "the challenge and then restores it exactly, or with --cname=follow, which writes the TXT record at the "
-	    "CNAME's target when this account holds that zone. Or delete the CNAME if the managed service no longer "
-	    "needs it.",
-	    fqdn, shown);
-}
-
-/* Writes the record in zone-file form plus the provider's own fields, for the message that explains how to restore it by hand. */
-static void
-describe_record(const struct dns_record *rec, char *buf, size_t size)
-{
-	char content[300];
-	char raw[400];
-
-	log_escape(raw, sizeof(raw), rec->raw != NULL ? rec->raw : "", rec->raw != NULL ? strlen(rec->raw) : 0);
-	log_escape(content, sizeof(content), rec->content, strlen(rec->content));
-	snprintf(buf, size, "%s. %d IN %s %s (provider fields: %s)", rec->name, rec->ttl, rec->type, content, raw);
+	    "To get the certificate, run again with --cname=remove, which removes %s for the few minutes of "
+	    "the challenge and then restores %s exactly, or with --cname=follow, which writes the TXT record at the "
+	    "CNAME's target when this account holds that zone%s. Or delete %s if the managed service no longer "
+	    "needs %s.",
+	    fqdn, what, count > 1 ? "every CNAME at the name" : "the CNAME", count > 1 ? "them" : "it",
+	    count > 1 ? " and all of them point to the same target" : "", count > 1 ? "the CNAMEs" : "the CNAME",
+	    count > 1 ? "them" : "it");
 }
 
 enum status
-cname_remove(struct challenge *c, const struct zone *zone, const struct dns_record *cname, const struct run_id *run,
-    struct err *e)
+cname_common_target(const char *fqdn, const struct record_list *list, char *target, size_t size, struct err *e)
 {
-	struct journal_entry entry;
+	char first[DOMAIN_MAX + 2] = "";
+	size_t i;
+
+	target[0] = '\0';
+	for (i = 0; i < list->count; i++) {
+		char canonical[DOMAIN_MAX + 2];
+
+		if (strcmp(list->items[i].type, "CNAME") != 0)
+			continue;
+		record_canonical_name(list->items[i].content, canonical, sizeof(canonical));
+		if (first[0] == '\0') {
+			snprintf(first, sizeof(first), "%s", canonical);
+			snprintf(target, size, "%s", list->items[i].content);
+		} else if (strcmp(first, canonical) != 0) {
+			char lines[600];
+
+			describe_lines(list, lines, sizeof(lines));
+			target[0] = '\0';
+			return err_set(e, ST_CONFLICT,
+			    "%s has CNAME records with different targets (%s), so --cname=follow cannot choose one; "
+			    "use --cname=remove, which removes every CNAME at the name for the challenge and restores them afterwards",
+			    fqdn, lines);
+		}
+	}
+	return ST_OK;
+}
+
+/*
+ * Puts back the CNAMEs that cname_remove deleted before a delete failed, and
+ * takes this challenge's additions out of the journal entry again: the
+ * records from index first_added on and, unless it held the entry before, its
+ * holder. An entry that had nothing before is removed. When a restore
+ * fails, the entry keeps every record and loses only this holder, so the
+ * next run of either hook restores what is missing.
+ */
+static enum status
+undo_remove(struct challenge *c, const struct zone *zone, struct journal_entry *entry, size_t first_added,
+    int was_holder, const struct record_list *deleted, struct err *e)
+{
+	char kept[PATH_MAX + 96];
+	char path[PATH_MAX] = "";
+	struct err ignored;
+	enum status st;
+	size_t i;
+
+	state_path(c->cfg.state_dir, "journal", entry->provider, entry->fqdn, NULL, ".json", path, sizeof(path), &ignored);
+	snprintf(kept, sizeof(kept), "the journal entry %s is kept, and dns01-cleanup --restore or the next run retries",
+	    path);
+	st = cname_restore_records(c, zone, entry->fqdn, deleted, NULL, 0, kept, e);
+	if (!was_holder)
+		journal_remove_holder(entry, c->cfg.validation);
+	if (st != ST_OK) {
+		journal_save(c->cfg.state_dir, entry, &ignored);
+		return st;
+	}
+	if (first_added == 0) {
+		journal_remove(c->cfg.state_dir, entry, &ignored);
+		return ST_OK;
+	}
+	for (i = first_added; i < entry->records.count; i++) {
+		free(entry->records.items[i].content);
+		free(entry->records.items[i].raw);
+	}
+	entry->records.count = first_added;
+	journal_save(c->cfg.state_dir, entry, &ignored);
+	return ST_OK;
+}
+
+/*
+ * Deletes the CNAMEs in list one by one and copies each one deleted to
+ * deleted. On failure, *failed is the record whose delete failed, and e has
+ * the provider's error.
+ */
+static enum status
+delete_cnames(struct challenge *c, const struct zone *zone, const struct record_list *list,
+    struct record_list *deleted, const struct dns_record **failed, struct err *e)
+{
 	char shown[300];
 	enum status st;
+	size_t i;
 
-	memset(&entry, 0, sizeof(entry));
-	snprintf(entry.provider, sizeof(entry.provider), "%s", c->provider->name);
-	snprintf(entry.fqdn, sizeof(entry.fqdn), "%s", c->fqdn);
-	snprintf(entry.zone_id, sizeof(entry.zone_id), "%s", zone->id);
-	snprintf(entry.zone, sizeof(entry.zone), "%s", zone->name);
-	entry.record = *cname;
-	entry.removed_at = (long long)time(NULL);
-	st = journal_add_holder(&entry, c->cfg.validation, run, e);
+	*failed = NULL;
+	for (i = 0; i < list->count; i++) {
+		const struct dns_record *rec = &list->items[i];
+
+		if (strcmp(rec->type, "CNAME") != 0)
+			continue;
+		st = c->provider->delete_record(c->provider_state, zone, rec->id, e);
+		if (st != ST_OK && st != ST_NOT_FOUND) {
+			*failed = rec;
+			return st;
+		}
+		st = record_list_add_copy(deleted, rec, e);
+		if (st != ST_OK)
+			return st;
+		log_escape(shown, sizeof(shown), rec->content, strlen(rec->content));
+		log_info("removed CNAME %s -> %s%s%s for the challenge (--cname=remove); it is journaled and will be restored",
+		    c->fqdn, shown, rec->line[0] ? " on line " : "", rec->line);
+		crashpoint(deleted->count == 1 ? "cname-deleted" : "cname-deleted-again");
+	}
+	return ST_OK;
+}
+
+/*
+ * Undoes a remove whose delete failed part way and writes the one message
+ * about it: which delete failed, and whether the CNAMEs deleted before it
+ * are back.
+ */
+static enum status
+fail_remove(struct challenge *c, const struct zone *zone, struct journal_entry *entry, size_t first_added, int was_holder,
+    size_t count, const struct record_list *deleted, const struct dns_record *failed, struct err *e)
+{
+	struct err reason = *e;
+	struct err undo = { ST_OK, "" };
+	char what[DOMAIN_MAX + 400];
+	char shown[300];
+
+	if (count == 1) {
+		snprintf(what, sizeof(what), "removing the CNAME %s", c->fqdn);
+	} else if (failed == NULL) {
+		snprintf(what, sizeof(what), "removing the CNAME records at %s", c->fqdn);
+	} else {
+		log_escape(shown, sizeof(shown), failed->content, strlen(failed->content));
+		snprintf(what, sizeof(what), "removing the CNAME %s -> %s%s%s", c->fqdn, shown,
+		    failed->line[0] ? " on line " : "", failed->line);
+	}
+	if (undo_remove(c, zone, entry, first_added, was_holder, deleted, &undo) != ST_OK)
+		/* The instructions for a restore by hand come before the delete's error, so a long message loses only its end. */
+		return err_set(e, reason.status, "%s failed, and putting back the CNAME records removed before it failed too: %s. "
+		    "The delete failed with: %s", what, undo.msg, reason.msg);
+	if (deleted->count == 0 && count == 1)
+		return err_set(e, reason.status, "%s failed, so it is still in place: %s", what, reason.msg);
+	if (deleted->count == 0)
+		return err_set(e, reason.status, "%s failed, so nothing was changed: %s", what, reason.msg);
+	return err_set(e, reason.status,
+	    "%s failed, so the %zu CNAME record(s) removed before it were restored and nothing was changed: %s", what,
+	    deleted->count, reason.msg);
+}
+
+/* Loads the entry of c->fqdn, or starts one for zone. Sets *found when the file was there. */
+static enum status
+open_entry(struct challenge *c, const struct zone *zone, struct journal_entry *entry, int *found, struct err *e)
+{
+	enum status st;
+
+	st = journal_load(c->cfg.state_dir, c->provider->name, c->fqdn, entry, e);
+	*found = st == ST_OK;
+	if (st != ST_NOT_FOUND)
+		return st;
+	memset(entry, 0, sizeof(*entry));
+	snprintf(entry->provider, sizeof(entry->provider), "%s", c->provider->name);
+	snprintf(entry->fqdn, sizeof(entry->fqdn), "%s", c->fqdn);
+	snprintf(entry->zone_id, sizeof(entry->zone_id), "%s", zone->id);
+	snprintf(entry->zone, sizeof(entry->zone), "%s", zone->name);
+	entry->removed_at = (long long)time(NULL);
+	return ST_OK;
+}
+
+enum status
+cname_remove(struct challenge *c, const struct zone *zone, const struct record_list *list, const struct run_id *run,
+    struct err *e)
+{
+	struct record_list deleted = { NULL, 0 };
+	const struct dns_record *failed = NULL;
+	struct journal_entry entry;
+	size_t count = count_cnames(list);
+	size_t first_added;
+	size_t i;
+	enum status st;
+	int was_holder = 0;
+	int found = 0;
+	int h;
+
+	/*
+	 * An entry can exist already: a restore that put back only some of the
+	 * records, or another run's. Its records stay, and a listed CNAME that
+	 * it has already is not saved twice.
+	 */
+	st = open_entry(c, zone, &entry, &found, e);
+	if (st != ST_OK)
+		return err_prefix(e, "the CNAME records at %s were not removed", c->fqdn);
+	first_added = entry.records.count;
+	for (h = 0; h < entry.holder_count; h++)
+		was_holder |= strcmp(entry.holders[h].value, c->cfg.validation) == 0;
+	for (i = 0; st == ST_OK && i < list->count; i++)
+		if (strcmp(list->items[i].type, "CNAME") == 0 && !cname_record_listed(&list->items[i], &entry.records))
+			st = record_list_add_copy(&entry.records, &list->items[i], e);
+	if (st == ST_OK)
+		st = journal_add_holder(&entry, c->cfg.validation, run, e);
 	if (st == ST_OK)
 		st = journal_save(c->cfg.state_dir, &entry, e);
-	if (st != ST_OK)
-		return err_prefix(e, "the CNAME %s was not removed because its journal entry could not be written", c->fqdn);
+	if (st != ST_OK) {
+		journal_entry_free(&entry);
+		if (count == 1)
+			return err_prefix(e, "the CNAME %s was not removed because its journal entry could not be written",
+			    c->fqdn);
+		return err_prefix(e, "the CNAME records at %s were not removed because their journal entry could not be written",
+		    c->fqdn);
+	}
 	crashpoint("journal-written");
 
-	st = c->provider->delete_record(c->provider_state, zone, cname->id, e);
-	if (st != ST_OK && st != ST_NOT_FOUND) {
-		struct err ignored;
-
-		journal_remove(c->cfg.state_dir, &entry, &ignored);
-		return err_prefix(e, "removing the CNAME %s failed, so it is still in place", c->fqdn);
-	}
-	log_escape(shown, sizeof(shown), cname->content, strlen(cname->content));
-	log_info("removed CNAME %s -> %s for the challenge (--cname=remove); it is journaled and will be restored",
-	    c->fqdn, shown);
-	crashpoint("cname-deleted");
-	return ST_OK;
+	st = delete_cnames(c, zone, list, &deleted, &failed, e);
+	if (st != ST_OK)
+		st = fail_remove(c, zone, &entry, found ? first_added : 0, was_holder, count, &deleted, failed, e);
+	record_list_free(&deleted);
+	journal_entry_free(&entry);
+	return st;
 }
 
 enum status
@@ -103,126 +322,6 @@ cname_hold(struct challenge *c, const struct run_id *run, int *is_holder, struct
 	return st;
 }
 
-/* Deletes TXT records at the name whose values belonged to runs that are over, since they would block the CNAME. */
-static enum status
-delete_leftover_txt(struct challenge *c, const struct zone *zone, const struct journal_entry *entry,
-    const struct record_list *list, char (*ended)[VALIDATION_MAX + 1], int ended_count, struct err *e)
-{
-	size_t i;
-	int k;
-
-	for (i = 0; i < list->count; i++) {
-		const struct dns_record *rec = &list->items[i];
-
-		if (strcmp(rec->type, "TXT") != 0)
-			continue;
-		for (k = 0; k < ended_count; k++) {
-			struct state_record state;
-			struct err ignored;
-			enum status st;
-
-			if (!record_txt_matches(rec->content, ended[k]))
-				continue;
-			st = c->provider->delete_record(c->provider_state, zone, rec->id, e);
-			if (st != ST_OK && st != ST_NOT_FOUND)
-				return st;
-			log_info("deleted TXT record %s (id %s) left by a run that ended", entry->fqdn, rec->id);
-			if (state_record_load(c->cfg.state_dir, c->provider->name, entry->fqdn, ended[k], &state,
-			    &ignored) == ST_OK)
-				state_record_remove(c->cfg.state_dir, &state, &ignored);
-			break;
-		}
-	}
-	return ST_OK;
-}
-
-/* Waits until the zone's nameservers serve the restored CNAME again. */
-static enum status
-verify_served(struct challenge *c, const struct journal_entry *entry, struct err *e)
-{
-	struct nameserver_set servers;
-	struct propagation_item item;
-	enum status st;
-
-	st = nameservers_find(&c->cfg, entry->zone, &servers, e);
-	if (st != ST_OK)
-		return st;
-	item.fqdn = entry->fqdn;
-	item.value = entry->record.content;
-	item.qtype = ns_t_cname;
-	item.servers = &servers;
-	st = propagation_wait(&item, 1, c->cfg.propagation_timeout, c->cfg.poll_interval, e);
-	nameservers_free(&servers);
-	return st;
-}
-
-/*
- * Puts the journaled CNAME back (the caller holds the name's lock and has
- * checked that no live run holds the entry), then removes the entry.
- */
-static enum status
-restore_entry(struct challenge *c, struct journal_entry *entry, char (*ended)[VALIDATION_MAX + 1], int ended_count,
-    struct err *e)
-{
-	struct record_list list = { NULL, 0 };
-	struct zone zone;
-	char wanted[DOMAIN_MAX + 2];
-	char record_text[1024];
-	char new_id[128] = "";
-	enum status st;
-	size_t i;
-	int present = 0;
-
-	memset(&zone, 0, sizeof(zone));
-	snprintf(zone.id, sizeof(zone.id), "%s", entry->zone_id);
-	snprintf(zone.name, sizeof(zone.name), "%s", entry->zone);
-	record_canonical_name(entry->record.content, wanted, sizeof(wanted));
-
-	st = c->provider->list_records(c->provider_state, &zone, entry->fqdn, &list, e);
-	for (i = 0; st == ST_OK && i < list.count; i++) {
-		char have[DOMAIN_MAX + 2];
-
-		record_canonical_name(list.items[i].content, have, sizeof(have));
-		if (strcmp(list.items[i].type, "CNAME") == 0 && strcmp(have, wanted) == 0)
-			present = 1;
-	}
-	if (st == ST_OK && !present)
-		st = delete_leftover_txt(c, &zone, entry, &list, ended, ended_count, e);
-	record_list_free(&list);
-	if (st == ST_OK && !present)
-		st = c->provider->restore_record(c->provider_state, &zone, &entry->record, new_id, sizeof(new_id), e);
-	if (st != ST_OK) {
-		char path[PATH_MAX] = "";
-		struct err ignored;
-
-		describe_record(&entry->record, record_text, sizeof(record_text));
-		state_path(c->cfg.state_dir, "journal", entry->provider, entry->fqdn, NULL, ".json", path, sizeof(path),
-		    &ignored);
-		return err_prefix(e,
-		    "restoring the CNAME %s failed; the journal entry %s is kept and the next run retries. To restore it by hand, create: %s. The reason",
-		    entry->fqdn, path, record_text);
-	}
-	crashpoint("cname-restored");
-	log_escape(record_text, sizeof(record_text), entry->record.content, strlen(entry->record.content));
-	if (present)
-		log_info("CNAME %s -> %s is in place already", entry->fqdn, record_text);
-	else
-		log_info("restored CNAME %s -> %s (new id %s)", entry->fqdn, record_text, new_id);
-	st = journal_remove(c->cfg.state_dir, entry, e);
-	if (st != ST_OK)
-		return st;
-	if (entry->record.hidden) {
-		log_info("the CNAME %s is disabled or on a non-default resolution line, so no nameserver serves it to check",
-		    entry->fqdn);
-		return ST_OK;
-	}
-	st = verify_served(c, entry, e);
-	if (st != ST_OK)
-		return err_prefix(e, "the CNAME %s was restored at the provider, but its nameservers do not serve it yet",
-		    entry->fqdn);
-	return ST_OK;
-}
-
 /* Prunes ended runs from an entry and restores it when none is left. The caller holds the lock. */
 static enum status
 settle_entry(struct challenge *c, struct journal_entry *entry, struct err *e)
@@ -239,7 +338,7 @@ settle_entry(struct challenge *c, struct journal_entry *entry, struct err *e)
 			return journal_save(c->cfg.state_dir, entry, e);
 		return ST_OK;
 	}
-	return restore_entry(c, entry, ended, ended_count, e);
+	return cname_restore_entry(c, entry, ended, ended_count, e);
 }
 
 enum status
@@ -263,7 +362,7 @@ cname_release(struct challenge *c, struct err *e)
 			if (!run_is_alive(&entry.holders[i].run))
 				snprintf(ended[ended_count++], sizeof(ended[0]), "%s", entry.holders[i].value);
 		if (journal_prune(&entry) == 0) {
-			st = restore_entry(c, &entry, ended, ended_count, e);
+			st = cname_restore_entry(c, &entry, ended, ended_count, e);
 		} else {
 			log_info("CNAME %s stays removed: %d more challenge(s) of a running client need the name", c->fqdn,
 			    entry.holder_count);
@@ -330,9 +429,9 @@ cname_follow(struct challenge *c, const char *target, struct zone *zone, char *n
 	record_canonical_name(target, current, sizeof(current));
 	for (depth = 0; depth < CNAME_MAX_DEPTH; depth++) {
 		struct record_list list = { NULL, 0 };
-		char next[DOMAIN_MAX + 2] = "";
+		char link[DOMAIN_MAX + 2];
+		char next[DOMAIN_MAX + 2];
 		enum status st;
-		size_t i;
 		int k;
 
 		log_escape(shown, sizeof(shown), current, strlen(current));
@@ -354,10 +453,11 @@ cname_follow(struct challenge *c, const char *target, struct zone *zone, char *n
 		st = c->provider->list_records(c->provider_state, zone, current, &list, e);
 		if (st != ST_OK)
 			return st;
-		for (i = 0; i < list.count; i++)
-			if (strcmp(list.items[i].type, "CNAME") == 0)
-				record_canonical_name(list.items[i].content, next, sizeof(next));
+		st = cname_common_target(current, &list, link, sizeof(link), e);
 		record_list_free(&list);
+		if (st != ST_OK)
+			return st;
+		record_canonical_name(link, next, sizeof(next));
 		if (next[0] == '\0') {
 			snprintf(name, size, "%s", current);
 			log_escape(shown, sizeof(shown), current, strlen(current));

@@ -22,14 +22,28 @@
 /* Longest CNAME chain that follow walks before it gives up. */
 #define CNAME_MAX_DEPTH 8
 
-/* Fills e with ST_CONFLICT and the explanation of the CNAME at fqdn pointing to target. */
-enum status cname_explain_conflict(const char *fqdn, const char *target, struct err *e);
+/*
+ * Fills e with ST_CONFLICT and the explanation of the CNAMEs at fqdn, which
+ * list (a listing of fqdn) contains; with none listed, the explanation
+ * says that the listing did not show the CNAME's target.
+ */
+enum status cname_explain_conflict(const char *fqdn, const struct record_list *list, struct err *e);
 
 /*
- * Remove policy: writes the journal entry for cname (synced to disk), then
- * deletes the CNAME. The challenge value of c becomes the entry's first holder.
+ * Writes the target of the CNAMEs in list (a listing of fqdn) to target, or
+ * "" when there is none. Returns ST_CONFLICT with a message that names each
+ * resolution line and target when the CNAMEs point to different targets.
  */
-enum status cname_remove(struct challenge *c, const struct zone *zone, const struct dns_record *cname,
+enum status cname_common_target(const char *fqdn, const struct record_list *list, char *target, size_t size,
+    struct err *e);
+
+/*
+ * Remove policy: writes the journal entry with every CNAME in list (a
+ * listing of c->fqdn), synced to disk, then deletes them one by one. The
+ * challenge value of c becomes a holder of the entry. When a delete fails,
+ * the CNAMEs deleted before it are restored before the error returns.
+ */
+enum status cname_remove(struct challenge *c, const struct zone *zone, const struct record_list *list,
     const struct run_id *run, struct err *e);
 
 /*

@@ -72,10 +72,7 @@ entry_path(const char *dir, const char *provider, const char *fqdn, char *out, s
 void
 journal_entry_free(struct journal_entry *entry)
 {
-	free(entry->record.content);
-	free(entry->record.raw);
-	entry->record.content = NULL;
-	entry->record.raw = NULL;
+	record_list_free(&entry->records);
 }
 
 static int
@@ -89,13 +86,57 @@ copy_string(json_t *obj, const char *key, char *out, size_t size)
 	return 0;
 }
 
+/*
+ * Appends the record that obj describes to the entry; returns -1 when a
+ * field is missing or too long. A version 1 record has no "line": it stays
+ * "", which the restore takes as any line.
+ */
+static int
+load_record(json_t *obj, struct journal_entry *entry)
+{
+	struct dns_record rec;
+	const char *line = json_string_value(json_object_get(obj, "line"));
+	struct err ignored;
+
+	memset(&rec, 0, sizeof(rec));
+	if (copy_string(obj, "id", rec.id, sizeof(rec.id)) || copy_string(obj, "type", rec.type, sizeof(rec.type)) ||
+	    copy_string(obj, "name", rec.name, sizeof(rec.name)) ||
+	    (line != NULL && copy_string(obj, "line", rec.line, sizeof(rec.line))))
+		return -1;
+	rec.content = (char *)json_string_value(json_object_get(obj, "content"));
+	rec.raw = (char *)json_string_value(json_object_get(obj, "raw"));
+	if (rec.content == NULL || rec.raw == NULL)
+		return -1;
+	rec.ttl = (int)json_integer_value(json_object_get(obj, "ttl"));
+	rec.hidden = json_is_true(json_object_get(obj, "hidden"));
+	return record_list_add_copy(&entry->records, &rec, &ignored) == ST_OK ? 0 : -1;
+}
+
+/* Reads the removed CNAMEs: the "records" array of version 2, or the "record" object of version 1. */
+static int
+load_records(json_t *root, struct journal_entry *entry)
+{
+	json_int_t version = json_integer_value(json_object_get(root, "version"));
+	json_t *records = json_object_get(root, "records");
+	json_t *item;
+	size_t i;
+
+	if (version <= 1 && records == NULL)
+		return load_record(json_object_get(root, "record"), entry);
+	if (version != 2 || !json_is_array(records) || json_array_size(records) == 0)
+		return -1;
+	json_array_foreach(records, i, item)
+		if (load_record(item, entry) != 0)
+			return -1;
+	return 0;
+}
+
 enum status
 journal_load(const char *dir, const char *provider, const char *fqdn, struct journal_entry *entry, struct err *e)
 {
 	char path[PATH_MAX];
 	json_error_t jerr;
 	json_t *root;
-	json_t *record;
 	json_t *holder;
 	size_t i;
 	enum status st;
@@ -110,28 +151,16 @@ journal_load(const char *dir, const char *provider, const char *fqdn, struct jou
 		if (access(path, F_OK) != 0)
 			return err_set(e, ST_NOT_FOUND, "no journal entry for %s", fqdn);
 		return err_set(e, ST_PROTOCOL,
-		    "journal file '%s' is damaged (%s); it describes a CNAME that was removed from %s: recreate that CNAME by hand, then delete the file",
+		    "journal file '%s' is damaged (%s); it describes CNAME records that were removed from %s: recreate them by hand, then delete the file",
 		    path, jerr.text, fqdn);
 	}
-	record = json_object_get(root, "record");
 	bad = copy_string(root, "provider", entry->provider, sizeof(entry->provider)) ||
 	    copy_string(root, "fqdn", entry->fqdn, sizeof(entry->fqdn)) ||
 	    copy_string(root, "zone_id", entry->zone_id, sizeof(entry->zone_id)) ||
 	    copy_string(root, "zone", entry->zone, sizeof(entry->zone)) ||
-	    copy_string(record, "id", entry->record.id, sizeof(entry->record.id)) ||
-	    copy_string(record, "type", entry->record.type, sizeof(entry->record.type)) ||
-	    copy_string(record, "name", entry->record.name, sizeof(entry->record.name)) ||
-	    json_string_value(json_object_get(record, "content")) == NULL ||
-	    json_string_value(json_object_get(record, "raw")) == NULL ||
-	    strcmp(entry->provider, provider) != 0 || strcmp(entry->fqdn, fqdn) != 0;
-	if (!bad) {
-		entry->record.content = strdup(json_string_value(json_object_get(record, "content")));
-		entry->record.raw = strdup(json_string_value(json_object_get(record, "raw")));
-		entry->record.ttl = (int)json_integer_value(json_object_get(record, "ttl"));
-		entry->record.hidden = json_is_true(json_object_get(record, "hidden"));
-		entry->removed_at = (long long)json_integer_value(json_object_get(root, "removed_at"));
-		bad = entry->record.content == NULL || entry->record.raw == NULL;
-	}
+	    strcmp(entry->provider, provider) != 0 || strcmp(entry->fqdn, fqdn) != 0 ||
+	    load_records(root, entry) != 0;
+	entry->removed_at = (long long)json_integer_value(json_object_get(root, "removed_at"));
 	json_array_foreach(json_object_get(root, "holders"), i, holder) {
 		struct journal_holder *h;
 
@@ -150,7 +179,7 @@ journal_load(const char *dir, const char *provider, const char *fqdn, struct jou
 	if (bad) {
 		journal_entry_free(entry);
 		return err_set(e, ST_PROTOCOL,
-		    "journal file '%s' is damaged; it describes a CNAME that was removed from %s: recreate that CNAME by hand, then delete the file",
+		    "journal file '%s' is damaged; it describes CNAME records that were removed from %s: recreate them by hand, then delete the file",
 		    path, fqdn);
 	}
 	return ST_OK;
@@ -162,24 +191,33 @@ journal_save(const char *dir, const struct journal_entry *entry, struct err *e)
 	char path[PATH_MAX];
 	json_t *root;
 	json_t *holders;
+	json_t *records;
 	char *text = NULL;
 	enum status st;
+	size_t r;
 	int i;
 
 	st = entry_path(dir, entry->provider, entry->fqdn, path, sizeof(path), e);
 	if (st != ST_OK)
 		return st;
+	records = json_array();
+	for (r = 0; records != NULL && r < entry->records.count; r++) {
+		const struct dns_record *rec = &entry->records.items[r];
+
+		json_array_append_new(records, json_pack("{s:s, s:s, s:s, s:s, s:i, s:b, s:s, s:s}", "id", rec->id,
+		    "type", rec->type, "name", rec->name, "content", rec->content, "ttl", rec->ttl, "hidden", rec->hidden,
+		    "line", rec->line, "raw", rec->raw != NULL ? rec->raw : ""));
+	}
 	holders = json_array();
 	for (i = 0; holders != NULL && i < entry->holder_count; i++)
 		json_array_append_new(holders, json_pack("{s:s, s:I, s:I}", "value", entry->holders[i].value,
 		    "run_pid", (json_int_t)entry->holders[i].run.pid, "run_start", (json_int_t)entry->holders[i].run.start));
-	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:i, s:b, s:s}, s:I, s:o}", "version", 1,
+	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:I, s:o}", "version", 2,
 	    "provider", entry->provider, "fqdn", entry->fqdn, "zone_id", entry->zone_id, "zone", entry->zone,
-	    "record", "id", entry->record.id, "type", entry->record.type, "name", entry->record.name,
-	    "content", entry->record.content, "ttl", entry->record.ttl, "hidden", entry->record.hidden,
-	    "raw", entry->record.raw,
-	    "removed_at", (json_int_t)entry->removed_at, "holders", holders);
-	if (root != NULL)
+	    "records", records, "removed_at", (json_int_t)entry->removed_at, "holders", holders);
+	/* A record that json_pack could not add would be lost from the journal, so the whole write fails. */
+	if (root != NULL && json_array_size(records) == entry->records.count &&
+	    json_array_size(holders) == (size_t)entry->holder_count)
 		text = json_dumps(root, JSON_INDENT(2));
 	json_decref(root);
 	if (text == NULL)

@@ -29,7 +29,7 @@ struct journal_entry {
 	char fqdn[DOMAIN_MAX + 1];
 	char zone_id[128];
 	char zone[DOMAIN_MAX + 1];
-	struct dns_record record;		/* the removed CNAME; content and raw are owned */
+	struct record_list records;		/* the removed CNAMEs, at most one per resolution line; owned */
 	long long removed_at;			/* Unix time */
 	struct journal_holder holders[JOURNAL_MAX_HOLDERS];
 	int holder_count;
@@ -40,11 +40,16 @@ enum status journal_lock(const char *dir, const char *provider, const char *fqdn
     struct err *e);
 void journal_unlock(int fd);
 
-/* Loads the entry of a name; ST_NOT_FOUND when there is none. Release with journal_entry_free. */
+/*
+ * Loads the entry of a name; ST_NOT_FOUND when there is none. Reads both
+ * file formats: version 2 with a "records" array, and version 1 with the
+ * single "record" object that releases before multi-line support wrote.
+ * Release with journal_entry_free.
+ */
 enum status journal_load(const char *dir, const char *provider, const char *fqdn, struct journal_entry *entry,
     struct err *e);
 
-/* Writes the entry durably (file and directory synced). */
+/* Writes the entry durably (file and directory synced), always in format version 2. */
 enum status journal_save(const char *dir, const struct journal_entry *entry, struct err *e);
 
 /* Deletes the entry's file durably; a missing file is not an error. */

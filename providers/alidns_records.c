@@ -274,6 +274,10 @@ alidns_restore_record(void *state, const struct zone *zone, const struct dns_rec
 	enum status st;
 	int created = 0;
 
+	/*
+	 * NOTE: the Weight of weighted round robin (set with UpdateDNSSLBWeight)
+	 * is not restored, so a restored record gets the default weight.
+	 */
 	snprintf(what, sizeof(what), "restoring %s record %s", rec->type, rec->name);
 	st = alidns_saved_record_read(rec, zone, &raw, &attrs, e);
 	if (st == ST_OK)

@@ -380,6 +380,8 @@ add_record(json_t *item, const char *id, const char *type, const char *fqdn, con
 	 */
 	rec->hidden = (status != NULL && strcasecmp(status, "Disable") == 0) ||
 	    (line != NULL && strcmp(line, "default") != 0);
+	/* A record without a Line is on the default line, as AddDomainRecord without one creates it. */
+	snprintf(rec->line, sizeof(rec->line), "%s", line != NULL ? line : "default");
 	return keep_raw(rec, item, e);
 }
 

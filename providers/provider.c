@@ -80,6 +80,23 @@ record_list_add(struct record_list *list, const char *id, const char *type, cons
 }
 
 enum status
+record_list_add_copy(struct record_list *list, const struct dns_record *rec, struct err *e)
+{
+	struct dns_record *copy;
+	enum status st;
+
+	st = record_list_add(list, rec->id, rec->type, rec->name, rec->content, rec->ttl, e);
+	if (st != ST_OK)
+		return st;
+	copy = &list->items[list->count - 1];
+	copy->hidden = rec->hidden;
+	snprintf(copy->line, sizeof(copy->line), "%s", rec->line);
+	if (rec->raw != NULL)
+		st = record_set_raw(copy, rec->raw, e);
+	return st;
+}
+
+enum status
 record_set_raw(struct dns_record *rec, const char *raw, struct err *e)
 {
 	free(rec->raw);

@@ -28,6 +28,7 @@ struct dns_record {
 	int ttl;
 	char *raw;			/* the API's whole record object as JSON text, or NULL; owned */
 	int hidden;			/* public nameservers do not serve it: disabled, or on a non-default resolution line */
+	char line[64];			/* Alibaba Cloud DNS resolution line ("default", "telecom", ...); "" for other providers */
 };
 
 struct record_list {
@@ -89,6 +90,9 @@ void record_list_free(struct record_list *list);
 /* Appends a record (the content is copied); returns ST_SYSTEM when out of memory. */
 enum status record_list_add(struct record_list *list, const char *id, const char *type, const char *name,
     const char *content, int ttl, struct err *e);
+
+/* Appends a copy of rec with every field, its content and raw text included; ST_SYSTEM when out of memory. */
+enum status record_list_add_copy(struct record_list *list, const struct dns_record *rec, struct err *e);
 
 /* Stores a copy of the API's JSON text of the record (see struct dns_record.raw). */
 enum status record_set_raw(struct dns_record *rec, const char *raw, struct err *e);

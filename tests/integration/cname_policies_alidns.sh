@@ -2,8 +2,9 @@
 # The CNAME policies with the Alibaba Cloud DNS provider: the case bodies of
 # cname_policies_lib.sh run against the alidns mock, then what only alidns
 # has: the CNAME of Alibaba Cloud ESA's Managed DCV with the
-# DomainRecordConflict it causes, and a record's Line, Remark and Status,
-# which the restore sets with three different actions. Conventions:
+# DomainRecordConflict it causes, a record's Line, Remark and Status,
+# which the restore sets with three different actions, and CNAMEs on
+# several resolution lines at one name. Conventions:
 # tests/lib.sh; alidns helpers: tests/mock/alidns_lib.sh.
 
 # shellcheck source=tests/mock/alidns_lib.sh
@@ -246,4 +247,220 @@ test_restore_undone_when_remark_fails() {
     assert_exit 0 cp_cleanup --restore
     assert_cname_restored
     alidns_assert_clean
+}
+
+# ---------------------------------------------------------------------------
+# CNAMEs on several resolution lines at one name
+
+TELECOM_TARGET=telecom.example.test.12345.dcv-provider.test
+TELECOM_REMARK="ESA managed DCV, telecom line"
+
+# Seeds the DCV CNAME on the line "default" and another one, disabled, with
+# its own target, TTL and remark, on the line "telecom".
+seed_cnames_on_two_lines() {
+    alidns_reset "{\"records\": [
+        {\"name\": \"$APEX\", \"type\": \"CNAME\", \"value\": \"$DCV_TARGET\", \"ttl\": $CP_DCV_TTL,
+         \"line\": \"default\", \"remark\": \"$DCV_REMARK\"},
+        {\"name\": \"$APEX\", \"type\": \"CNAME\", \"value\": \"$TELECOM_TARGET\", \"ttl\": 3600,
+         \"line\": \"telecom\", \"remark\": \"$TELECOM_REMARK\", \"status\": \"Disable\"}]}"
+    CNAME_BEFORE=$(cname_fields_sorted)
+}
+
+# Every CNAME's attributes as the mock stores them, in a fixed order, because a restore gives new RecordIds.
+cname_fields_sorted() {
+    alidns_records | json_query 'sorted([(r["Type"], r["Name"], r["Value"], r["TTL"], r["Line"], r["Remark"], r["Status"])
+        for r in data if r["Type"] == "CNAME"])'
+}
+
+assert_both_lines_restored() {
+    assert_eq "$CNAME_BEFORE" "$(cname_fields_sorted)" "CNAME attributes after restore${1:-}"
+    assert_eq 2 "$(alidns_records | json_query 'len([r for r in data if r["Type"] == "CNAME"])')" "CNAME records${1:-}"
+    assert_eq "$DCV_TARGET" "$(dns_cname ns2 "$APEX")" "CNAME on ns2${1:-}"
+    assert_eq 0 "$(cp_txt_count)" "TXT left in the mock${1:-}"
+    assert_eq "" "$(ls "$DNS01_STATE_DIR/journal")" "journal entries left${1:-}"
+}
+
+# --cname=remove takes away the CNAMEs of both lines, journaled in one entry,
+# and cleanup brings both back with their line, TTL, remark and status.
+test_remove_every_line_restored() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    local output
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 cp_auth --cname=remove
+    output=$(cat "$LAST_STDOUT")
+    assert_eq 2 "$(alidns_count DeleteDomainRecord)" "DeleteDomainRecord requests of auth"
+    assert_eq "" "$(cname_fields_sorted)" "CNAME records during the challenge"
+    assert_eq "$V1" "$(dns_txt ns2 "$APEX")" "TXT on ns2"
+    assert_eq 1 "$(ls "$DNS01_STATE_DIR/journal" | wc -l)" "journal entries during the challenge"
+    local journal
+    journal=$(cat "$DNS01_STATE_DIR"/journal/*)
+    assert_contains "$journal" "$DCV_TARGET" "journal entry"
+    assert_contains "$journal" "$TELECOM_TARGET" "journal entry"
+    assert_contains "$(cat "$LAST_STDERR")" "removed CNAME $APEX -> $TELECOM_TARGET on line telecom" "log"
+
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 CERTBOT_AUTH_OUTPUT=$output assert_exit 0 cp_cleanup --cname=remove
+    assert_eq "$(printf 'default\ntelecom')" "$(alidns_param AddDomainRecord Line | tail -n 2 | sort)" "Lines of the restore"
+    assert_eq Disable "$(alidns_param SetDomainRecordStatus Status)" "status restored"
+    assert_both_lines_restored
+    alidns_assert_clean
+}
+
+# When the second delete fails, auth puts the first CNAME back, creates no
+# TXT record and fails with one message.
+test_remove_partial_delete_failure() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    alidns_fault '{"path": "DeleteDomainRecord$", "status": 400, "code": "Forbidden.RAM", "count": 1, "after": 1}'
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 1 cp_auth --cname=remove
+    local stderr
+    stderr=$(cat "$LAST_STDERR")
+    assert_eq "OK Forbidden.RAM" "$(alidns_codes DeleteDomainRecord | tr '\n' ' ' | sed 's/ $//')" "DeleteDomainRecord responses"
+    assert_contains "$stderr" "on line telecom failed, so the 1 CNAME record(s) removed before it were restored and nothing was changed" "message"
+    assert_eq 1 "$(grep -c 'error' "$LAST_STDERR")" "error lines"
+    assert_eq CNAME "$(alidns_param AddDomainRecord Type)" "AddDomainRecord requests: only the restore"
+    assert_both_lines_restored
+    alidns_assert_clean
+}
+
+# When the second delete fails and putting the first CNAME back fails too,
+# the journal entry stays without this run as a holder, so the next restore
+# brings the first CNAME back and leaves the second alone.
+test_remove_partial_failure_undo_fails() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    alidns_fault '{"path": "DeleteDomainRecord$", "status": 400, "code": "Forbidden.RAM", "count": 1, "after": 1}'
+    alidns_fault '{"path": "AddDomainRecord$", "status": 400, "code": "Forbidden.RAM", "count": 1}'
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 1 cp_auth --cname=remove
+    local stderr
+    stderr=$(cat "$LAST_STDERR")
+    assert_contains "$stderr" "on line telecom failed, and putting back the CNAME records removed before it failed too" "message"
+    assert_contains "$stderr" "To restore it by hand, create: $APEX. $CP_DCV_TTL IN CNAME $DCV_TARGET" "message"
+    assert_contains "$stderr" "$DCV_REMARK" "message keeps the provider fields"
+    assert_eq 1 "$(grep -c 'error' "$LAST_STDERR")" "error lines"
+    assert_eq 0 "$(cp_txt_count)" "TXT records in the mock"
+    assert_contains "$(cat "$DNS01_STATE_DIR"/journal/*)" '"holders": []' "journal entry without holders"
+
+    assert_exit 0 cp_cleanup --restore
+    assert_contains "$(cat "$LAST_STDERR")" "on line telecom is in place already" "restore log"
+    assert_both_lines_restored
+    alidns_assert_clean
+}
+
+# A SIGKILL after the journal write, after the first delete, after the second
+# delete or after the TXT record: cleanup --restore brings back every CNAME
+# that is missing and adds no duplicate of one that is still there.
+test_remove_crash_every_line_restored() {
+    require_hooks
+    cp_setup
+    local step
+    for step in journal-written cname-deleted cname-deleted-again txt-created; do
+        seed_cnames_on_two_lines
+        rm -rf "$DNS01_STATE_DIR"
+        crash_auth_at "$step"
+        assert_exit 0 cp_cleanup --restore
+        if [[ $step == cname-deleted ]]; then
+            assert_contains "$(cat "$LAST_STDERR")" "CNAME $APEX -> $TELECOM_TARGET on line telecom is in place already" \
+                "restore log after $step"
+        fi
+        assert_both_lines_restored " after a crash at $step"
+    done
+}
+
+# Rewrites the journal entry in the format of the releases that journaled one
+# CNAME (version 1, a "record" object without "line"), as an upgrade in the
+# middle of a challenge finds it.
+rewrite_journal_version_1() {
+    local file
+    file=$(ls "$DNS01_STATE_DIR"/journal/*.json)
+    "$LIB_PYTHON" -c '
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    entry = json.load(f)
+record = entry.pop("records")[0]
+record.pop("line")
+entry["record"] = record
+entry["version"] = 1
+with open(path, "w") as f:
+    json.dump(entry, f, indent=2)' "$file"
+}
+
+# A version 1 journal entry is still restored: recreated when the CNAME is
+# missing, and left alone when it is still there.
+test_old_journal_format_restored() {
+    require_hooks
+    cp_setup
+    local step
+    for step in cname-deleted journal-written; do
+        seed_dcv_cname
+        rm -rf "$DNS01_STATE_DIR"
+        crash_auth_at "$step"
+        rewrite_journal_version_1
+        assert_contains "$(cat "$DNS01_STATE_DIR"/journal/*)" '"record":' "journal entry in version 1"
+        assert_exit 0 cp_cleanup --restore
+        if [[ $step == cname-deleted ]]; then
+            assert_eq CNAME "$(alidns_param AddDomainRecord Type)" "AddDomainRecord requests with the CNAME missing"
+        else
+            assert_eq 0 "$(alidns_count AddDomainRecord)" "AddDomainRecord requests with the CNAME still there"
+            assert_contains "$(cat "$LAST_STDERR")" "is in place already" "restore log with the CNAME still there"
+        fi
+        assert_cname_restored
+    done
+}
+
+# --cname=follow with a CNAME on each of two lines: one target is followed,
+# two different targets fail with a message that names both, and --check
+# reports the same.
+test_follow_several_lines() {
+    require_hooks
+    cp_setup
+    alidns_reset '{"records": [
+        {"name": "_acme-challenge.app.example.test", "type": "CNAME", "value": "app.auth.other.test", "line": "default"},
+        {"name": "_acme-challenge.app.example.test", "type": "CNAME", "value": "app.auth.other.test.", "line": "telecom"},
+        {"name": "_acme-challenge.split.example.test", "type": "CNAME", "value": "a.other.test", "line": "default"},
+        {"name": "_acme-challenge.split.example.test", "type": "CNAME", "value": "b.other.test", "line": "telecom"}]}'
+    CERTBOT_DOMAIN=app.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 cp_auth --cname=follow
+    assert_eq "$V1" "$(dns_txt ns2 app.auth.other.test)" "TXT at the shared target on ns2"
+    CERTBOT_DOMAIN=app.example.test CERTBOT_VALIDATION=$V1 assert_exit 0 cp_cleanup --cname=follow
+    assert_eq "" "$(dns_txt ns2 app.auth.other.test)" "TXT at the shared target after cleanup"
+
+    local changes deletes
+    changes=$(cp_request_count change)
+    deletes=$(cp_request_count delete)
+    CERTBOT_DOMAIN=split.example.test CERTBOT_VALIDATION=$V2 assert_exit 1 cp_auth --cname=follow
+    local stderr
+    stderr=$(cat "$LAST_STDERR")
+    assert_contains "$stderr" "has CNAME records with different targets (line default to a.other.test, line telecom to b.other.test)" "message"
+    assert_contains "$stderr" "use --cname=remove" "message"
+    assert_eq "$changes" "$(cp_request_count change)" "requests that create or change records"
+    assert_eq "$deletes" "$(cp_request_count delete)" "delete requests of the failed follow"
+    CERTBOT_DOMAIN=split.example.test CERTBOT_VALIDATION=$V2 assert_exit 0 cp_cleanup --cname=follow
+
+    assert_exit 1 cp_auth --cname=follow --check split.example.test app.example.test
+    local report
+    report=$(cat "$LAST_STDOUT")
+    assert_contains "$report" "CNAME: _acme-challenge.split.example.test -> b.other.test (resolution line telecom)" "report"
+    assert_contains "$report" "with --cname=remove: all 2 CNAMEs are removed" "report"
+    assert_contains "$report" "with --cname=follow: fails: _acme-challenge.split.example.test has CNAME records with different targets" "report"
+    assert_contains "$report" "with --cname=follow: the TXT record is written at app.auth.other.test" "report"
+    assert_contains "$(cat "$LAST_STDERR")" "1 of 2 domains would fail" "summary"
+}
+
+# The default policy names how many CNAMEs there are and on which lines, in one message.
+test_fail_several_lines() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 1 cp_auth
+    local stderr
+    stderr=$(cat "$LAST_STDERR")
+    assert_contains "$stderr" "$APEX is a name with 2 CNAME records, one per resolution line (line default to $DCV_TARGET, line telecom to $TELECOM_TARGET)" "message"
+    assert_contains "$stderr" "--cname=remove, which removes every CNAME at the name" "message"
+    assert_eq 1 "$(grep -c 'error' "$LAST_STDERR")" "error lines"
+    assert_eq 0 "$(cp_request_count change)" "requests that create or change records"
+    assert_eq 0 "$(cp_request_count delete)" "delete requests"
+    assert_eq "$CNAME_BEFORE" "$(cname_fields_sorted)" "CNAME attributes"
 }

@@ -83,6 +83,17 @@ statuses() {
     json_query '" ".join(str(r["status"]) for r in data)' <"$1"
 }
 
+# crash_auth_at STEP: run auth of example.test with --cname=remove in a client
+# that is killed at the crash point STEP, and check that it left a journal entry.
+crash_auth_at() {
+    local step=$1
+    run_client "$TEST_TMPDIR/crash.json" \
+        "$(hook_step auth example.test "$V1" 0 --cname=remove "env:DNS01_TEST_CRASH_AT=$step")"
+    # sh reports a child killed by SIGKILL as 137 (128 + 9).
+    assert_eq 137 "$(statuses "$TEST_TMPDIR/crash.json")" "auth killed at $step"
+    [[ -n $(ls "$DNS01_STATE_DIR/journal") ]] || fail "no journal entry after a crash at $step"
+}
+
 assert_cname_restored() {
     assert_eq "$CNAME_BEFORE" "$(cp_cname_fields)" "CNAME attributes after restore"
     assert_eq "$DCV_TARGET" "$(dns_cname ns1 "$APEX")" "CNAME on ns1"
@@ -144,11 +155,7 @@ case_remove_crash_restored_by_next_run() {
         for next in restore auth; do
             seed_dcv_cname
             rm -rf "$DNS01_STATE_DIR"
-            run_client "$TEST_TMPDIR/crash.json" \
-                "$(hook_step auth example.test "$V1" 0 --cname=remove "env:DNS01_TEST_CRASH_AT=$step")"
-            # sh reports a child killed by SIGKILL as 137 (128 + 9).
-            assert_eq 137 "$(statuses "$TEST_TMPDIR/crash.json")" "auth killed at $step"
-            [[ -n $(ls "$DNS01_STATE_DIR/journal") ]] || fail "no journal entry after a crash at $step"
+            crash_auth_at "$step"
             if [[ $next == restore ]]; then
                 assert_exit 0 cp_cleanup --restore
                 assert_contains "$(cat "$LAST_STDERR")" "CNAME $APEX" "restore log after $step"

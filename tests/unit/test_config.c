@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "config.h"
 #include "secret.h"
 #include "version.h"
+#include "testdir.h"
 
 #define TEST_DOMAIN "example.com"
 #define TEST_VALIDATION "gfj9Xq-Rn_Az09"
@@ -32,15 +32,6 @@ struct fixture {
 	struct err e;
 	int exit_now;
 };
-
-static int
-remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Writes text to path with the given mode, whatever the umask. */
 static void
@@ -90,15 +81,13 @@ clear_environment(void)
 static int
 setup_fixture(void **state)
 {
-	const char *base = getenv("TMPDIR");
 	char path[600];
 	struct fixture *f;
 
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/dns01-config-XXXXXX", base != NULL && base[0] == '/' ? base : "/tmp");
-	if (mkdtemp(f->dir) == NULL) {
+	if (testdir_create(f->dir, sizeof(f->dir), "dns01-config") != 0) {
 		free(f);
 		return -1;
 	}
@@ -125,7 +114,7 @@ teardown_fixture(void **state)
 	int rc;
 
 	config_free(&f->cfg);
-	rc = nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rc = testdir_remove(f->dir);
 	clear_environment();
 	free(f);
 	return rc;

@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "secret.h"
+#include "testdir.h"
 
 /* Maximum file size of secret_read_file (1 MiB), restated so that a changed limit fails the test. */
 #define FILE_LIMIT (1024 * 1024)
@@ -36,29 +36,17 @@ write_file(const char *name, const char *data, size_t len, mode_t mode, char pat
 }
 
 static int
-remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 make_tmpdir(void **state)
 {
-	const char *base = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/dns01-secret-XXXXXX", base != NULL && base[0] == '/' ? base : "/tmp");
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
+	return testdir_create(tmpdir, sizeof(tmpdir), "dns01-secret");
 }
 
 static int
 remove_tmpdir(void **state)
 {
 	(void)state;
-	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return testdir_remove(tmpdir);
 }
 
 static int

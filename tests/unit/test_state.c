@@ -7,7 +7,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,29 +16,18 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "testdir.h"
 
 static char tmpdir[256];
 static char state_dir[512];
-
-static int
-remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Creates a fresh temporary directory for each test. state_dir names a child of it that does not exist yet. */
 static int
 make_tmpdir(void **state)
 {
-	const char *base = getenv("TMPDIR");
-
 	(void)state;
 	umask(022);
-	snprintf(tmpdir, sizeof(tmpdir), "%s/dns01-state-XXXXXX", base != NULL && base[0] == '/' ? base : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
+	if (testdir_create(tmpdir, sizeof(tmpdir), "dns01-state") != 0)
 		return -1;
 	snprintf(state_dir, sizeof(state_dir), "%s/state", tmpdir);
 	return 0;
@@ -49,7 +37,7 @@ static int
 remove_tmpdir(void **state)
 {
 	(void)state;
-	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return testdir_remove(tmpdir);
 }
 
 /* Returns the permission bits of path and fails the test when path does not exist. */
