@@ -11,6 +11,7 @@
 
 #include "cname.h"
 #include "dnssec.h"
+#include "journal.h"
 #include "log.h"
 #include "nameservers.h"
 
@@ -96,8 +97,8 @@ report_cnames(struct challenge *c, const struct record_list *list)
 		if (strcmp(rec->type, "CNAME") != 0)
 			continue;
 		log_escape(shown, sizeof(shown), rec->content, strlen(rec->content));
-		printf("  CNAME: %s -> %s%s%s%s\n", c->fqdn, shown, rec->line[0] ? " (resolution line " : "", rec->line,
-		    rec->line[0] ? ")" : "");
+		printf("  CNAME: %s -> %s%s%s%s%s\n", c->fqdn, shown, rec->line[0] ? " (resolution line " : "", rec->line,
+		    rec->line[0] ? ")" : "", rec->hidden ? " [disabled, or not on the default line]" : "");
 		count++;
 	}
 	printf("    with --cname=fail (the default): the renewal fails, nothing is changed\n");
@@ -153,6 +154,31 @@ check_dnssec(struct challenge *c, const char *zone)
 	return fails;
 }
 
+/*
+ * Reports a journal entry of the name: CNAMEs that an earlier challenge
+ * removed and no hook has put back yet. Returns nonzero when the entry cannot
+ * be read, because then a renewal fails.
+ */
+static int
+report_journal(struct challenge *c)
+{
+	struct journal_entry entry;
+	struct err e = { ST_OK, "" };
+	enum status st;
+
+	st = journal_load(c->cfg.state_dir, c->provider->name, c->fqdn, &entry, &e);
+	if (st == ST_NOT_FOUND)
+		return 0;
+	if (st != ST_OK) {
+		printf("  journal: %s\n", e.msg);
+		return 1;
+	}
+	printf("  journal: %zu CNAME record(s) removed by an earlier challenge are not restored yet; the next hook run "
+	    "restores them when no running client holds them, or run dns01-cleanup --restore\n", entry.records.count);
+	journal_entry_free(&entry);
+	return 0;
+}
+
 /* Checks one domain; returns nonzero when its renewal would fail. */
 static int
 check_domain(struct challenge *c, const char *domain)
@@ -190,6 +216,7 @@ check_domain(struct challenge *c, const char *domain)
 	else
 		printf("  CNAME: none\n");
 	record_list_free(&list);
+	fails |= report_journal(c);
 
 	answered = check_nameservers(c, zone.name, &total);
 	if (answered == 0 || answered < total) {

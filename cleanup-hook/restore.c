@@ -12,6 +12,6 @@ restore_run(struct challenge *c, struct err *e)
 		return err_set(e, ST_USAGE, "--restore takes no arguments, but got '%s'", c->cfg.args[0]);
 	st = cname_recover(c, e);
 	if (st == ST_OK)
-		log_info("no CNAME is waiting to be restored, other than those held by running clients");
+		log_info("no removed CNAME is left to restore, other than those held by running clients");
 	return st;
 }

@@ -141,7 +141,7 @@ undo_remove(struct challenge *c, const struct zone *zone, struct journal_entry *
 	state_path(c->cfg.state_dir, "journal", entry->provider, entry->fqdn, NULL, ".json", path, sizeof(path), &ignored);
 	snprintf(kept, sizeof(kept), "the journal entry %s is kept, and dns01-cleanup --restore or the next run retries",
 	    path);
-	st = cname_restore_records(c, zone, entry->fqdn, deleted, NULL, 0, kept, e);
+	st = cname_restore_records(c, zone, entry->fqdn, deleted, NULL, 0, kept, NULL, e);
 	if (!was_holder)
 		journal_remove_holder(entry, c->cfg.validation);
 	if (st != ST_OK) {
@@ -385,9 +385,11 @@ cname_recover(struct challenge *c, struct err *e)
 	int count;
 	int i;
 
-	count = journal_list(c->cfg.state_dir, providers, fqdns, JOURNAL_MAX_ENTRIES);
+	count = journal_list(c->cfg.state_dir, providers, fqdns, JOURNAL_MAX_ENTRIES, &failures);
 	if (count < 0)
 		return err_set(e, ST_SYSTEM, "cannot read the journal in %s/journal", c->cfg.state_dir);
+	if (failures > 0)
+		first = ST_CONFLICT;
 	for (i = 0; i < count; i++) {
 		struct journal_entry entry;
 		struct err one = { ST_OK, "" };

@@ -24,14 +24,17 @@ int cname_record_listed(const struct dns_record *saved, const struct record_list
 /*
  * Recreates each saved CNAME that the listing of fqdn no longer has, after
  * deleting the TXT records with the values in ended (runs that are over),
- * which would block it. A record that is still there is left alone, so a
- * retry never adds a duplicate. Tries every record. A failure message
- * contains kept (what happens to the journal entry) and names the first
- * record that failed in zone-file form, for a restore by hand.
+ * which would block it. A record that is still there with every saved
+ * attribute is left alone, so a retry never adds a duplicate; one that lacks
+ * some (a restore cut short) is added again. A line that has a CNAME to
+ * another target now keeps it, and the saved record is dropped with a
+ * warning: superseded[i] (when not NULL) is set for it. Tries every record.
+ * A failure message contains kept (what happens to the journal entry) and
+ * names the first record that failed in zone-file form, for a restore by hand.
  */
 enum status cname_restore_records(struct challenge *c, const struct zone *zone, const char *fqdn,
     const struct record_list *saved, char (*ended)[VALIDATION_MAX + 1], int ended_count, const char *kept,
-    struct err *e);
+    unsigned char *superseded, struct err *e);
 
 /*
  * Puts every CNAME of the entry back (the caller has checked that no live

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "interrupt.h"
+#include "log.h"
 #include "state.h"
 
 #define JOURNAL_DIR "journal"
@@ -299,8 +300,34 @@ journal_prune(struct journal_entry *entry)
 	return entry->holder_count;
 }
 
+/*
+ * Returns nonzero when path is the file that the entry of provider and fqdn
+ * is saved in. A file whose name fits neither would never be found by name.
+ */
+static int
+named_for(const char *dir, const char *path, const char *provider, const char *fqdn)
+{
+	char expected[PATH_MAX];
+	struct err ignored;
+
+	return entry_path(dir, provider, fqdn, expected, sizeof(expected), &ignored) == ST_OK &&
+	    strcmp(expected, path) == 0;
+}
+
+static void
+report_damaged(const char *path, int *damaged)
+{
+	char shown[PATH_MAX + 64];
+
+	log_escape(shown, sizeof(shown), path, strlen(path));
+	log_error("journal file '%s' is damaged: it cannot be read, or its provider and name do not match its file name. "
+	    "It describes CNAME records that a challenge removed: recreate them by hand from the file (delete any "
+	    "_acme-challenge TXT record left at the name first), then delete the file", shown);
+	(*damaged)++;
+}
+
 int
-journal_list(const char *dir, char (*providers)[32], char (*fqdns)[DOMAIN_MAX + 1], int max)
+journal_list(const char *dir, char (*providers)[32], char (*fqdns)[DOMAIN_MAX + 1], int max, int *damaged)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -320,8 +347,11 @@ journal_list(const char *dir, char (*providers)[32], char (*fqdns)[DOMAIN_MAX + 
 		snprintf(path, sizeof(path), "%s/%s/%s", dir, JOURNAL_DIR, de->d_name);
 		root = json_load_file(path, 0, NULL);
 		if (copy_string(root, "provider", providers[count], sizeof(providers[count])) == 0 &&
-		    copy_string(root, "fqdn", fqdns[count], DOMAIN_MAX + 1) == 0)
+		    copy_string(root, "fqdn", fqdns[count], DOMAIN_MAX + 1) == 0 &&
+		    named_for(dir, path, providers[count], fqdns[count]))
 			count++;
+		else
+			report_damaged(path, damaged);
 		json_decref(root);
 	}
 	closedir(d);

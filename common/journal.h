@@ -70,8 +70,10 @@ int journal_prune(struct journal_entry *entry);
 /*
  * Lists the provider and name of every entry, at most max, into the arrays
  * (fqdns of DOMAIN_MAX + 1 bytes each). Returns how many, or -1 when the
- * directory cannot be read.
+ * directory cannot be read. A file that cannot be read, or whose provider
+ * and name do not give its file name, is logged as damaged and counted in
+ * *damaged.
  */
-int journal_list(const char *dir, char (*providers)[32], char (*fqdns)[DOMAIN_MAX + 1], int max);
+int journal_list(const char *dir, char (*providers)[32], char (*fqdns)[DOMAIN_MAX + 1], int max, int *damaged);
 
 #endif

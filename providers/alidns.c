@@ -254,5 +254,6 @@ const struct provider_ops alidns_provider = {
 	.create_txt = alidns_create_txt,
 	.delete_record = alidns_delete_record,
 	.restore_record = alidns_restore_record,
+	.same_record = alidns_same_record,
 	.request_count = alidns_request_count,
 };

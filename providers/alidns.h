@@ -37,6 +37,8 @@ enum status alidns_list_records(void *state, const struct zone *zone, const char
 enum status alidns_create_txt(void *state, const struct zone *zone, const char *fqdn, const char *value, int ttl,
     char *id, size_t id_size, struct err *e);
 enum status alidns_delete_record(void *state, const struct zone *zone, const char *id, struct err *e);
+/* Returns nonzero when listed has the TTL, Status and Remark of saved (see provider_ops.same_record). */
+int alidns_same_record(const struct dns_record *saved, const struct dns_record *listed);
 enum status alidns_restore_record(void *state, const struct zone *zone, const struct dns_record *rec, char *id,
     size_t id_size, struct err *e);
 

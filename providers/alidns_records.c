@@ -262,6 +262,31 @@ undo_add(struct alidns *ad, const struct zone *zone, const char *id, struct err 
 		    id, delete_error.msg);
 }
 
+/* Returns the string member name of the JSON object root, or fallback when it has none. */
+static const char *
+raw_member(json_t *root, const char *name, const char *fallback)
+{
+	const char *value = json_string_value(json_object_get(root, name));
+
+	return value != NULL ? value : fallback;
+}
+
+int
+alidns_same_record(const struct dns_record *saved, const struct dns_record *listed)
+{
+	json_t *a = saved->raw != NULL ? json_loads(saved->raw, 0, NULL) : NULL;
+	json_t *b = listed->raw != NULL ? json_loads(listed->raw, 0, NULL) : NULL;
+	int same;
+
+	/* Status is "Enable" or "Disable" in alidns, and "ENABLE" in a sibling API (PrivateZone), so case is ignored. */
+	same = saved->ttl == listed->ttl &&
+	    strcasecmp(raw_member(a, "Status", "ENABLE"), raw_member(b, "Status", "ENABLE")) == 0 &&
+	    strcmp(raw_member(a, "Remark", ""), raw_member(b, "Remark", "")) == 0;
+	json_decref(a);
+	json_decref(b);
+	return same;
+}
+
 enum status
 alidns_restore_record(void *state, const struct zone *zone, const struct dns_record *rec, char *id, size_t id_size,
     struct err *e)

@@ -74,6 +74,13 @@ struct provider_ops {
 	enum status (*restore_record)(void *state, const struct zone *zone, const struct dns_record *rec, char *id,
 	    size_t id_size, struct err *e);
 
+	/*
+	 * Returns nonzero when a listed record has every attribute that
+	 * restore_record sets from the saved one (target and line aside). NULL
+	 * for a provider whose restore_record sets them all in one request.
+	 */
+	int (*same_record)(const struct dns_record *saved, const struct dns_record *listed);
+
 	/* Number of API requests sent so far. */
 	unsigned (*request_count)(void *state);
 };

@@ -464,3 +464,87 @@ test_fail_several_lines() {
     assert_eq 0 "$(cp_request_count delete)" "delete requests"
     assert_eq "$CNAME_BEFORE" "$(cname_fields_sorted)" "CNAME attributes"
 }
+
+# A restore cut short after AddDomainRecord leaves the CNAME enabled and
+# without its remark. The next restore finds it by target and line, sees the
+# attributes differ, and deletes it and adds it again with all of them.
+test_restore_finishes_cut_short_restore() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    crash_auth_at txt-created
+    alidns_fault '{"path": "SetDomainRecordStatus$", "status": 400, "code": "Forbidden.RAM", "count": 1}'
+    alidns_fault '{"path": "DeleteDomainRecord$", "status": 400, "code": "Forbidden.RAM", "count": 1, "after": 1}'
+    assert_exit 1 cp_cleanup --restore
+    assert_eq Enable "$(alidns_records | json_query '[r["Status"] for r in data if r["Line"] == "telecom"][0]')" \
+        "telecom CNAME after the cut-short restore"
+    [[ -n $(ls "$DNS01_STATE_DIR/journal") ]] || fail "the journal entry is gone after a failed restore"
+
+    assert_exit 0 cp_cleanup --restore
+    assert_contains "$(cat "$LAST_STDERR")" "which lacked some of its saved attributes, to add it again" "restore log"
+    assert_both_lines_restored
+    alidns_assert_clean
+}
+
+# A CNAME that someone sets on a line after auth removed that line's CNAME is
+# kept: cleanup warns, restores the other line and leaves no journal entry.
+test_restore_keeps_newer_cname() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    local output newer=new-telecom.dcv-provider.test
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 assert_exit 0 cp_auth --cname=remove
+    output=$(cat "$LAST_STDOUT")
+    alidns_control POST records "{\"records\": [{\"name\": \"$APEX\", \"type\": \"CNAME\", \"value\": \"$newer\",
+        \"ttl\": 600, \"line\": \"telecom\"}]}" >/dev/null
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 CERTBOT_AUTH_OUTPUT=$output assert_exit 0 cp_cleanup --cname=remove
+    assert_contains "$(cat "$LAST_STDERR")" "$APEX on line telecom has a CNAME to $newer now" "warning"
+    assert_eq "$(printf '%s\n%s' "$DCV_TARGET" "$newer")" \
+        "$(alidns_records | json_query '"\n".join(sorted(r["Value"] for r in data if r["Type"] == "CNAME"))')" \
+        "CNAME targets after cleanup"
+    assert_eq "" "$(ls "$DNS01_STATE_DIR/journal")" "journal entries left"
+    assert_eq 0 "$(cp_txt_count)" "TXT left in the mock"
+    alidns_assert_clean
+}
+
+# A damaged journal file (cut short, or edited so that the name inside no
+# longer fits its file name) is never taken for "nothing to restore":
+# --restore names it and fails, and --check reports the cut-short one.
+test_restore_reports_damaged_journal() {
+    require_hooks
+    cp_setup
+    local damage file
+    for damage in truncated renamed; do
+        seed_cnames_on_two_lines
+        rm -rf "$DNS01_STATE_DIR"
+        crash_auth_at cname-deleted
+        file=$(ls "$DNS01_STATE_DIR"/journal/*.json)
+        if [[ $damage == truncated ]]; then
+            head -c 200 "$file" >"$file.tmp" && mv "$file.tmp" "$file"
+        else
+            sed -i 's/"fqdn": "_acme-challenge.example.test"/"fqdn": "_acme-challenge.other.example.test"/' "$file"
+            assert_contains "$(cat "$file")" "other.example.test" "edited journal file"
+        fi
+        assert_exit 1 cp_cleanup --restore
+        assert_contains "$(cat "$LAST_STDERR")" "journal file '$file' is damaged" "message ($damage)"
+        assert_not_contains "$(cat "$LAST_STDERR")" "no removed CNAME is left" "message ($damage)"
+    done
+    file=$(ls "$DNS01_STATE_DIR"/journal/*.json)
+    head -c 200 "$file" >"$file.tmp" && mv "$file.tmp" "$file"
+    assert_exit 1 cp_auth --check --cname=remove example.test
+    assert_contains "$(cat "$LAST_STDOUT")" "journal: journal file '$file' is damaged" "check report"
+    assert_contains "$(cat "$LAST_STDOUT")" "renewal with --cname=remove would FAIL" "check verdict"
+}
+
+# --check names a journal entry that is still waiting, without failing.
+test_check_reports_pending_journal() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    crash_auth_at cname-deleted-again
+    assert_exit 0 cp_auth --check --cname=remove example.test
+    assert_contains "$(cat "$LAST_STDOUT")" "journal: 2 CNAME record(s) removed by an earlier challenge are not restored yet" \
+        "check report"
+    assert_exit 0 cp_cleanup --restore
+    assert_both_lines_restored
+}
