@@ -71,23 +71,35 @@ in_list(const char *const *list, const char *comm)
 	return 0;
 }
 
-/* Returns nonzero when the command line of pid has an option word with 'c' ("-c", "-ec") before its first operand. */
-static int
-runs_command_string(long pid)
+/* Reads the command line of pid (NUL-separated words) into buf; returns its length, 0 when unreadable. */
+static size_t
+read_cmdline(long pid, char *buf, size_t size)
 {
 	char path[64];
-	char buf[4096];
 	size_t len;
-	size_t off;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
 	f = fopen(path, "re");
-	if (f == NULL)
+	if (f == NULL) {
+		buf[0] = '\0';
 		return 0;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
+	}
+	len = fread(buf, 1, size - 1, f);
 	fclose(f);
 	buf[len] = '\0';
+	return len;
+}
+
+/* Returns nonzero when the command line of pid has an option word with 'c' ("-c", "-ec") before its first operand. */
+static int
+runs_command_string(long pid)
+{
+	char buf[4096];
+	size_t len;
+	size_t off;
+
+	len = read_cmdline(pid, buf, sizeof(buf));
 	/* Skip argv[0], then look at the option words. */
 	for (off = strlen(buf) + 1; off < len; off += strlen(buf + off) + 1) {
 		if (buf[off] != '-' || strcmp(buf + off, "--") == 0)
@@ -102,22 +114,14 @@ runs_command_string(long pid)
 static int
 runs_acme_client(long pid, const char *comm)
 {
-	char path[64];
 	char buf[4096];
 	size_t len;
 	size_t off;
 	int word;
-	FILE *f;
 
 	if (in_list(acme_clients, comm))
 		return 1;
-	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return 0;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
+	len = read_cmdline(pid, buf, sizeof(buf));
 	for (off = 0, word = 0; off < len && word < 2; off += strlen(buf + off) + 1, word++) {
 		const char *base = strrchr(buf + off, '/');
 
@@ -127,10 +131,33 @@ runs_acme_client(long pid, const char *comm)
 	return 0;
 }
 
+/*
+ * Returns nonzero when pid is a copy of its parent that forked and did not
+ * run another program, such as the subshell of "$(dns01-auth ... 2>>log)" in
+ * a script: the same command name and command line as the parent. It ends
+ * with the command, so the process above it is the run.
+ */
 static int
-is_pass_through(long pid, const char *comm)
+is_forked_copy(long pid, const char *comm, long ppid)
 {
-	if (in_list(pass_through, comm))
+	char parent_comm[64];
+	char mine[4096];
+	char parent[4096];
+	unsigned long long start = 0;
+	long grandparent = 0;
+	size_t len;
+
+	if (read_stat(ppid, parent_comm, sizeof(parent_comm), &grandparent, &start) != 0 ||
+	    strcmp(comm, parent_comm) != 0)
+		return 0;
+	len = read_cmdline(pid, mine, sizeof(mine));
+	return len > 0 && read_cmdline(ppid, parent, sizeof(parent)) == len && memcmp(mine, parent, len) == 0;
+}
+
+static int
+is_pass_through(long pid, long ppid, const char *comm)
+{
+	if (in_list(pass_through, comm) || is_forked_copy(pid, comm, ppid))
 		return 1;
 	return in_list(shells, comm) && runs_command_string(pid);
 }
@@ -169,7 +196,7 @@ run_identify(struct run_id *run)
 			return;
 		run->pid = pid;
 		run->start = start;
-		if (!is_pass_through(pid, comm))
+		if (!is_pass_through(pid, ppid, comm))
 			return;
 		pid = ppid;
 	}

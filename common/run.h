@@ -15,8 +15,9 @@ struct run_id {
  * Finds the caller: the nearest ancestor that runs a known ACME client
  * (certbot, lego, uacme, dehydrated, acme.sh), so that a wrapper script
  * between it and the hook does not count. Without one, the nearest ancestor
- * that is neither a shell running "sh -c COMMAND" nor a wrapper such as env,
- * timeout or flock.
+ * that is neither a shell running "sh -c COMMAND", a copy of its parent that
+ * forked without running another program (the subshell of "$(...)" in a
+ * script), nor a wrapper such as env, timeout or flock.
  */
 void run_identify(struct run_id *run);
 

@@ -548,3 +548,34 @@ test_check_reports_pending_journal() {
     assert_exit 0 cp_cleanup --restore
     assert_both_lines_restored
 }
+
+# A script that runs the hooks in command substitutions with a redirection
+# forks a subshell for each call. The subshell ends with the call, and must
+# not be taken for the run: otherwise the wildcard's auth takes the apex's
+# record for one that a crashed run left, and deletes it.
+test_remove_from_script_subshells() {
+    require_hooks
+    cp_setup
+    seed_cnames_on_two_lines
+    local script=$TEST_TMPDIR/renew.sh
+    cat >"$script" <<'SCRIPT'
+#!/bin/bash
+set -eu
+auth="$DNS01_BIN/dns01-auth --provider alidns --cname=remove"
+o1=$(CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 CERTBOT_REMAINING_CHALLENGES=1 $auth 2>>"$LOG")
+o2=$(CERTBOT_DOMAIN='*.example.test' CERTBOT_VALIDATION=$V2 CERTBOT_REMAINING_CHALLENGES=0 $auth 2>>"$LOG")
+printf '%s\n%s\n' "$o1" "$o2" >"$OUT"
+SCRIPT
+    chmod 755 "$script"
+    LOG=$TEST_TMPDIR/renew.log OUT=$TEST_TMPDIR/renew.out V1=$V1 V2=$V2 assert_exit 0 "$script"
+    assert_not_contains "$(cat "$TEST_TMPDIR/renew.log")" "left by a run that ended" "auth log"
+    assert_eq "$(printf '%s\n%s' "$V1" "$V2" | sort)" "$(dns_txt ns2 "$APEX" | sort)" "TXT records on ns2"
+    assert_eq "" "$(cname_fields_sorted)" "CNAME records during the challenge"
+
+    CERTBOT_DOMAIN=example.test CERTBOT_VALIDATION=$V1 CERTBOT_AUTH_OUTPUT=$(sed -n 1p "$TEST_TMPDIR/renew.out") \
+        assert_exit 0 cp_cleanup --cname=remove
+    CERTBOT_DOMAIN='*.example.test' CERTBOT_VALIDATION=$V2 CERTBOT_AUTH_OUTPUT=$(sed -n 2p "$TEST_TMPDIR/renew.out") \
+        assert_exit 0 cp_cleanup --cname=remove
+    assert_both_lines_restored
+    alidns_assert_clean
+}
