@@ -26,7 +26,8 @@ enum status {
 	ST__MAX
 };
 
-#define ERR_MSG_MAX 1024
+/* Room for a provider's own error and a record's fields in one message; log lines hold 4096 bytes. */
+#define ERR_MSG_MAX 2048
 
 struct err {
 	enum status status;
