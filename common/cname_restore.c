@@ -21,7 +21,8 @@ describe_record(const struct dns_record *rec, char *buf, size_t size)
 
 	log_escape(raw, sizeof(raw), rec->raw != NULL ? rec->raw : "", rec->raw != NULL ? strlen(rec->raw) : 0);
 	log_escape(content, sizeof(content), rec->content, strlen(rec->content));
-	snprintf(buf, size, "%s. %d IN %s %s (provider fields: %s)", rec->name, rec->ttl, rec->type, content, raw);
+	snprintf(buf, size, "%s. %d IN %s %s (%s%s%sprovider fields: %s)", rec->name, rec->ttl, rec->type, content,
+	    rec->line[0] != '\0' ? "resolution line " : "", rec->line, rec->line[0] != '\0' ? "; " : "", raw);
 }
 
 /* Returns nonzero when a listed record is a CNAME on the saved record's line (any line when either has none). */
