@@ -70,6 +70,7 @@ locate_without_state(struct challenge *c, struct zone *zone, char *name, size_t 
 {
 	struct record_list list = { NULL, 0 };
 	char target[DOMAIN_MAX + 1] = "";
+	struct err differ = { ST_OK, "" };
 	enum status st;
 
 	snprintf(name, size, "%s", c->fqdn);
@@ -77,11 +78,9 @@ locate_without_state(struct challenge *c, struct zone *zone, char *name, size_t 
 	if (st != ST_OK || c->cfg.cname != CNAME_FOLLOW)
 		return st;
 	st = c->provider->list_records(c->provider_state, zone, c->fqdn, &list, e);
-	if (st == ST_OK && cname_common_target(c->fqdn, &list, target, sizeof(target), e) == ST_CONFLICT) {
-		/* Auth writes nothing when the CNAMEs point to different targets, so only the name itself can hold a record. */
-		log_debug("%s; looking for the TXT record at %s itself", e->msg, c->fqdn);
-		e->status = ST_OK;
-	}
+	if (st == ST_OK && cname_common_target(c->fqdn, &list, target, sizeof(target), &differ) != ST_OK)
+		/* Auth writes nothing when the CNAMEs point to different targets, so only the name itself can have a record. */
+		log_debug("%s; looking for the TXT record at %s itself", differ.msg, c->fqdn);
 	record_list_free(&list);
 	if (st != ST_OK || target[0] == '\0')
 		return st;

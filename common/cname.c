@@ -60,6 +60,7 @@ enum status
 cname_explain_conflict(const char *fqdn, const struct record_list *list, struct err *e)
 {
 	size_t count = count_cnames(list);
+	const char *them = count > 1 ? "them" : "it";
 	char what[400];
 	size_t i;
 
@@ -85,9 +86,8 @@ cname_explain_conflict(const char *fqdn, const struct record_list *list, struct 
 	    "the challenge and then restores %s exactly, or with --cname=follow, which writes the TXT record at the "
 	    "CNAME's target when this account holds that zone%s. Or delete %s if the managed service no longer "
 	    "needs %s.",
-	    fqdn, what, count > 1 ? "every CNAME at the name" : "the CNAME", count > 1 ? "them" : "it",
-	    count > 1 ? " and all of them point to the same target" : "", count > 1 ? "the CNAMEs" : "the CNAME",
-	    count > 1 ? "them" : "it");
+	    fqdn, what, count > 1 ? "every CNAME at the name" : "the CNAME", them,
+	    count > 1 ? " and all of them point to the same target" : "", count > 1 ? "the CNAMEs" : "the CNAME", them);
 }
 
 enum status
@@ -232,14 +232,13 @@ fail_remove(struct challenge *c, const struct zone *zone, struct journal_entry *
 	    deleted->count, reason.msg);
 }
 
-/* Loads the entry of c->fqdn, or starts one for zone. Sets *found when the file was there. */
+/* Loads the entry of c->fqdn, or starts an empty one for zone. */
 static enum status
-open_entry(struct challenge *c, const struct zone *zone, struct journal_entry *entry, int *found, struct err *e)
+open_entry(struct challenge *c, const struct zone *zone, struct journal_entry *entry, struct err *e)
 {
 	enum status st;
 
 	st = journal_load(c->cfg.state_dir, c->provider->name, c->fqdn, entry, e);
-	*found = st == ST_OK;
 	if (st != ST_NOT_FOUND)
 		return st;
 	memset(entry, 0, sizeof(*entry));
@@ -263,7 +262,6 @@ cname_remove(struct challenge *c, const struct zone *zone, const struct record_l
 	size_t i;
 	enum status st;
 	int was_holder = 0;
-	int found = 0;
 	int h;
 
 	/*
@@ -271,7 +269,7 @@ cname_remove(struct challenge *c, const struct zone *zone, const struct record_l
 	 * records, or another run's. Its records stay, and a listed CNAME that
 	 * it has already is not saved twice.
 	 */
-	st = open_entry(c, zone, &entry, &found, e);
+	st = open_entry(c, zone, &entry, e);
 	if (st != ST_OK)
 		return err_prefix(e, "the CNAME records at %s were not removed", c->fqdn);
 	first_added = entry.records.count;
@@ -296,7 +294,7 @@ cname_remove(struct challenge *c, const struct zone *zone, const struct record_l
 
 	st = delete_cnames(c, zone, list, &deleted, &failed, e);
 	if (st != ST_OK)
-		st = fail_remove(c, zone, &entry, found ? first_added : 0, was_holder, count, &deleted, failed, e);
+		st = fail_remove(c, zone, &entry, first_added, was_holder, count, &deleted, failed, e);
 	record_list_free(&deleted);
 	journal_entry_free(&entry);
 	return st;

@@ -23,9 +23,9 @@
 #define CNAME_MAX_DEPTH 8
 
 /*
- * Fills e with ST_CONFLICT and the explanation of the CNAMEs at fqdn, which
- * list (a listing of fqdn) contains; with none listed, the explanation
- * says that the listing did not show the CNAME's target.
+ * Fills e with ST_CONFLICT and the explanation of the CNAMEs in list, a
+ * listing of fqdn. With no CNAME listed, the explanation states that the
+ * listing did not show the CNAME's target.
  */
 enum status cname_explain_conflict(const char *fqdn, const struct record_list *list, struct err *e);
 

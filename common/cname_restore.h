@@ -25,8 +25,8 @@ int cname_record_listed(const struct dns_record *saved, const struct record_list
  * Recreates each saved CNAME that the listing of fqdn no longer has, after
  * deleting the TXT records with the values in ended (runs that are over),
  * which would block it. A record that is still there with every saved
- * attribute is left alone, so a retry never adds a duplicate; one that lacks
- * some (a restore cut short) is added again. A line that has a CNAME to
+ * attribute is left alone, so a retry never adds a duplicate. One that lacks
+ * some (a restore cut short) is deleted and added again. A line that has a CNAME to
  * another target now keeps it, and the saved record is dropped with a
  * warning: superseded[i] (when not NULL) is set for it. Tries every record.
  * A failure message contains kept (what happens to the journal entry) and
@@ -38,7 +38,7 @@ enum status cname_restore_records(struct challenge *c, const struct zone *zone, 
 
 /*
  * Puts every CNAME of the entry back (the caller has checked that no live
- * run holds it), removes the entry once the provider has confirmed each
+ * run still needs it away), removes the entry once the provider has confirmed each
  * record, then waits until the nameservers serve the restored CNAMEs that
  * they can serve (enabled, on the default line).
  */

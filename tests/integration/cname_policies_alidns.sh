@@ -351,7 +351,7 @@ test_remove_partial_failure_undo_fails() {
 
 # A SIGKILL after the journal write, after the first delete, after the second
 # delete or after the TXT record: cleanup --restore brings back every CNAME
-# that is missing and adds no duplicate of one that is still there.
+# that is missing and duplicates none that is still there.
 test_remove_crash_every_line_restored() {
     require_hooks
     cp_setup
@@ -466,8 +466,8 @@ test_fail_several_lines() {
 }
 
 # A restore cut short after AddDomainRecord leaves the CNAME enabled and
-# without its remark. The next restore finds it by target and line, sees the
-# attributes differ, and deletes it and adds it again with all of them.
+# without its remark. The next restore finds it by target and line, compares
+# the attributes, and deletes it and adds it again with all of them.
 test_restore_finishes_cut_short_restore() {
     require_hooks
     cp_setup

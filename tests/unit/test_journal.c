@@ -221,7 +221,7 @@ load_missing_entry(void **state)
 	assert_int_equal(journal_load(state_dir, PROVIDER, FQDN, &entry, &e), ST_NOT_FOUND);
 }
 
-/* Each damaged file is rejected, and the message tells the user to recreate the CNAMEs by hand. */
+/* Each damaged file is rejected with a message that names the fix: recreate the CNAMEs by hand. */
 static void
 load_damaged_entries(void **state)
 {
